@@ -1,0 +1,240 @@
+"""Who answers what: NHS organisations, people's roles, annual cycles, assessments and answers."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from frameworks.models import AnswerOption, Framework, Question
+
+
+class TrustType(models.TextChoices):
+    ACUTE = "acute", "Acute"
+    ACUTE_SPECIALIST = "acute-specialist", "Acute specialist"
+    MENTAL_HEALTH = "mental-health", "Mental health"
+    COMMUNITY = "community", "Community"
+    AMBULANCE = "ambulance", "Ambulance"
+
+
+class Region(models.Model):
+    code = models.CharField(max_length=8, unique=True, help_text="ODS code, e.g. Y56.")
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IntegratedCareBoard(models.Model):
+    code = models.CharField(max_length=8, unique=True, help_text="ODS code, e.g. QE1.")
+    gss_code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code.")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "integrated care board"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    """An NHS trust. Trust type and ICB are editable: they are judgements and they change."""
+
+    ods_code = models.CharField(max_length=8, unique=True)
+    name = models.CharField(max_length=200)
+    trust_type = models.CharField(max_length=20, choices=TrustType.choices)
+    type_basis = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="How the trust type was decided: 'name', 'knowledge' or 'admin'.",
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations")
+    icb = models.ForeignKey(
+        IntegratedCareBoard, on_delete=models.PROTECT, related_name="organisations"
+    )
+    icb_set_by_admin = models.BooleanField(
+        default=False, help_text="An administrator chose the ICB; reloading the files keeps it."
+    )
+    postcode = models.CharField(max_length=10, blank=True)
+    opened_on = models.DateField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(trust_type__in=TrustType.values), name="organisation_trust_type_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+
+class MembershipRole(models.TextChoices):
+    DIGITAL_LEAD = "digital_lead", "Trust digital lead"
+    CONTRIBUTOR = "contributor", "Contributor"
+    BOARD_MEMBER = "board_member", "Board member"
+
+
+class Membership(models.Model):
+    """A person's role in one trust: what they may do there and nowhere else."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_user_and_trust"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation.name}"
+
+
+class NationalRoleName(models.TextChoices):
+    ANALYST = "analyst", "NHS England analyst"
+    FRAMEWORK_ADMIN = "framework_admin", "Framework admin"
+
+
+class NationalRole(models.Model):
+    """A role across every trust (NHS England), as opposed to a membership of one trust."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_roles"
+    )
+    role = models.CharField(max_length=20, choices=NationalRoleName.choices)
+
+    class Meta:
+        ordering = ["user__username", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="one_national_role_each"),
+            models.CheckConstraint(
+                condition=Q(role__in=NationalRoleName.values), name="national_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class Cycle(models.Model):
+    """One annual round of self-assessment, answered against one published framework."""
+
+    name = models.CharField(max_length=20, unique=True, help_text="e.g. 2026/27")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="cycles")
+    opens_on = models.DateField()
+    closes_on = models.DateField()
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closes_on__gt=models.F("opens_on")), name="cycle_closes_after_opening"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssessmentStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    RETURNED = "returned", "Returned"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class Assessment(models.Model):
+    """A trust's self-assessment for one cycle.
+
+    Region, ICB and trust type are recorded as they stood for this cycle, so that later
+    reorganisations (ICB mergers) do not rewrite past benchmarks.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="assessments"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(
+        max_length=20, choices=AssessmentStatus.choices, default=AssessmentStatus.NOT_STARTED
+    )
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    icb = models.ForeignKey(IntegratedCareBoard, on_delete=models.PROTECT, related_name="+")
+    trust_type = models.CharField(max_length=20, choices=TrustType.choices)
+    is_demo = models.BooleanField(
+        default=False, help_text="Synthetic demonstration data, never real returns."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle"], name="one_assessment_per_trust_and_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=AssessmentStatus.values), name="assessment_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation.name} — {self.cycle.name}"
+
+
+class Response(models.Model):
+    """One answer to one question. ``version`` rises on every save so stale saves are caught."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="responses")
+    option = models.ForeignKey(
+        AnswerOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    selected_options = models.ManyToManyField(AnswerOption, blank=True, related_name="+")
+    number_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    text_value = models.TextField(blank=True)
+    is_not_applicable = models.BooleanField(default=False)
+    comment = models.TextField(blank=True)
+    carried_forward = models.BooleanField(
+        default=False, help_text="Copied from last year and not yet confirmed."
+    )
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "question"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_response_per_question"
+            ),
+            models.CheckConstraint(
+                condition=~Q(is_not_applicable=True)
+                | Q(option__isnull=True, number_value__isnull=True),
+                name="not_applicable_has_no_value",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} — {self.question.code}"

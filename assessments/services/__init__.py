@@ -1,0 +1,1 @@
+"""Writes for organisations, demo data and (later) the assessment workflow."""

@@ -1,0 +1,100 @@
+"""A framework version as plain, immutable Python values.
+
+This is the one shape a framework takes between the file, the database and the scoring engine:
+the schema validates a file into it, the loader writes it to the database, the exporter writes it
+back to YAML, and the scoring engine reads it. It imports nothing from Django on purpose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+OVERALL_RULES = ("weakest_link", "median", "score")
+QUESTION_TYPES = (
+    "scale",
+    "yes_no",
+    "single_choice",
+    "multiple_choice",
+    "percentage",
+    "number",
+    "free_text",
+)
+CHOICE_TYPES = ("scale", "yes_no", "single_choice", "multiple_choice")
+DEFAULT_WEIGHT = 1
+MAX_WEIGHT = 10
+MAX_OPTION_SCORE = 4
+DEFAULT_GATE_MINIMUM = Decimal(1)
+
+
+@dataclass(frozen=True)
+class StageDef:
+    code: str
+    name: str
+    descriptor: str
+
+
+@dataclass(frozen=True)
+class OptionDef:
+    label: str
+    score: int
+    stage: str | None = None
+
+
+@dataclass(frozen=True)
+class BandDef:
+    label: str
+    min: Decimal
+    max: Decimal | None
+    score: int
+
+
+@dataclass(frozen=True)
+class GateDef:
+    stage: str
+    minimum: Decimal = DEFAULT_GATE_MINIMUM
+
+
+@dataclass(frozen=True)
+class QuestionDef:
+    code: str
+    text: str
+    guidance: str
+    type: str
+    mandatory: bool = True
+    weight: int = DEFAULT_WEIGHT
+    allows_na: bool = False
+    gate: GateDef | None = None
+    unit: str = ""
+    options: tuple[OptionDef, ...] = ()
+    bands: tuple[BandDef, ...] = ()
+
+    @property
+    def is_scored(self) -> bool:
+        return self.type != "free_text"
+
+
+@dataclass(frozen=True)
+class DomainDef:
+    code: str
+    name: str
+    description: str
+    thresholds: tuple[tuple[str, Decimal], ...]
+    questions: tuple[QuestionDef, ...]
+    weight: int = DEFAULT_WEIGHT
+
+
+@dataclass(frozen=True)
+class FrameworkDef:
+    code: str
+    version: str
+    name: str
+    description: str
+    overall_rule: str
+    overall_thresholds: tuple[tuple[str, Decimal], ...]
+    stages: tuple[StageDef, ...]
+    domains: tuple[DomainDef, ...] = field(default_factory=tuple)
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(domain.questions) for domain in self.domains)

@@ -1,0 +1,107 @@
+"""Reads of frameworks: the stored version as a ``FrameworkDef``, in one query per table."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from frameworks.definition import (
+    BandDef,
+    DomainDef,
+    FrameworkDef,
+    GateDef,
+    OptionDef,
+    QuestionDef,
+    StageDef,
+)
+from frameworks.models import AnswerOption, Domain, Framework, Question, Stage, StageThreshold
+
+
+def framework_get(*, code: str, version: str) -> Framework | None:
+    return Framework.objects.filter(code=code, version=version).first()
+
+
+def framework_definition(*, framework: Framework) -> FrameworkDef:
+    """The stored framework as plain values, for the exporter and the scoring engine."""
+    stages = list(Stage.objects.filter(framework=framework).order_by("ordinal"))
+    stage_codes = {stage.pk: stage.code for stage in stages}
+    domains = list(Domain.objects.filter(framework=framework).order_by("order"))
+    thresholds_by_domain: dict[int | None, list[tuple[int, str, object]]] = defaultdict(list)
+    for threshold in StageThreshold.objects.filter(framework=framework).select_related("stage"):
+        thresholds_by_domain[threshold.domain_id].append(
+            (threshold.stage.ordinal, threshold.stage.code, threshold.minimum_score)
+        )
+    options_by_question: dict[int, list[AnswerOption]] = defaultdict(list)
+    for option in AnswerOption.objects.filter(question__framework=framework).order_by(
+        "question_id", "order"
+    ):
+        options_by_question[option.question_id].append(option)
+    questions_by_domain: dict[int, list[QuestionDef]] = defaultdict(list)
+    for question in Question.objects.filter(framework=framework).order_by("domain_id", "order"):
+        questions_by_domain[question.domain_id].append(
+            _question_definition(question, options_by_question[question.pk], stage_codes)
+        )
+    return FrameworkDef(
+        code=framework.code,
+        version=framework.version,
+        name=framework.name,
+        description=framework.description,
+        overall_rule=framework.overall_rule,
+        overall_thresholds=_ordered_thresholds(thresholds_by_domain[None]),
+        stages=tuple(
+            StageDef(code=stage.code, name=stage.name, descriptor=stage.descriptor)
+            for stage in stages
+        ),
+        domains=tuple(
+            DomainDef(
+                code=domain.code,
+                name=domain.name,
+                description=domain.description,
+                weight=domain.weight,
+                thresholds=_ordered_thresholds(thresholds_by_domain[domain.pk]),
+                questions=tuple(questions_by_domain[domain.pk]),
+            )
+            for domain in domains
+        ),
+    )
+
+
+def _ordered_thresholds(rows: list[tuple[int, str, object]]) -> tuple:
+    return tuple((code, minimum.normalize()) for _, code, minimum in sorted(rows))
+
+
+def _question_definition(
+    question: Question, options: list[AnswerOption], stage_codes: dict[int, str]
+) -> QuestionDef:
+    gate = None
+    if question.gate_stage_id is not None:
+        gate = GateDef(
+            stage=stage_codes[question.gate_stage_id], minimum=question.gate_minimum.normalize()
+        )
+    return QuestionDef(
+        code=question.code,
+        text=question.text,
+        guidance=question.guidance,
+        type=question.type,
+        mandatory=question.mandatory,
+        weight=question.weight,
+        allows_na=question.allows_na,
+        gate=gate,
+        unit=question.unit,
+        options=tuple(
+            OptionDef(
+                label=option.label, score=option.score, stage=stage_codes.get(option.stage_id)
+            )
+            for option in options
+            if not option.is_band
+        ),
+        bands=tuple(
+            BandDef(
+                label=option.label,
+                min=option.band_min.normalize(),
+                max=None if option.band_max is None else option.band_max.normalize(),
+                score=option.score,
+            )
+            for option in options
+            if option.is_band
+        ),
+    )

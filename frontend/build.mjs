@@ -1,0 +1,40 @@
+// Compiles portal.scss and copies the pinned NHS.UK frontend and htmx files into ../static.
+import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as sass from "sass";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const staticDir = join(here, "..", "static");
+const nhsuk = join(here, "node_modules", "nhsuk-frontend");
+const htmx = join(here, "node_modules", "htmx.org");
+
+const css = sass.compile(join(here, "portal.scss"), {
+  style: "compressed",
+  importers: [new sass.NodePackageImporter()],
+  quietDeps: true,
+  silenceDeprecations: ["import"],
+});
+mkdirSync(join(staticDir, "css"), { recursive: true });
+writeFileSync(join(staticDir, "css", "portal.css"), css.css + "\n");
+
+const copies = [
+  [join(nhsuk, "dist/nhsuk/nhsuk-frontend.min.js"), "nhsuk-frontend/nhsuk-frontend.min.js"],
+  [join(htmx, "dist/htmx.min.js"), "htmx/htmx.min.js"],
+  [join(htmx, "LICENSE"), "htmx/LICENSE"],
+];
+for (const image of ["favicon.ico", "favicon.svg", "nhsuk-icon-180.png", "nhsuk-icon-192.png",
+  "nhsuk-icon-512.png", "nhsuk-icon-arrow-down.svg", "nhsuk-icon-arrow-up-down.svg",
+  "nhsuk-icon-arrow-up.svg", "nhsuk-icon-cross.svg"]) {
+  copies.push([join(nhsuk, "dist/nhsuk/assets/images", image), `nhsuk-frontend/assets/images/${image}`]);
+}
+for (const [from, to] of copies) {
+  mkdirSync(dirname(join(staticDir, to)), { recursive: true });
+  copyFileSync(from, join(staticDir, to));
+}
+const versions = ["nhsuk-frontend", "htmx.org"].map((name) => {
+  const pkg = JSON.parse(readFileSync(join(here, "node_modules", name, "package.json")));
+  return `${name} ${pkg.version}`;
+});
+writeFileSync(join(staticDir, "VERSIONS.txt"), versions.join("\n") + "\n");
+console.log("built static/css/portal.css;", versions.join(", "));

@@ -1,0 +1,25 @@
+"""URL routes of the portal."""
+
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.urls import path
+from django.views.generic import TemplateView
+
+from assessments import views as assessment_views
+from maturity_portal import views
+
+admin.site.site_header = "Digital maturity portal administration"
+admin.site.site_title = "Digital maturity portal"
+
+urlpatterns = [
+    path("", assessment_views.home, name="home"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", LogoutView.as_view(), name="logout"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
+    path("health/", views.health, name="health"),
+    path("admin/", admin.site.urls),
+]
