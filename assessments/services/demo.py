@@ -1,0 +1,310 @@
+"""Synthetic demonstration data: two annual cycles of plausible answers for every trust.
+
+Answers are drawn from a fixed random seed, so every run on every machine produces the same
+data. Each trust gets a latent maturity from its type and region plus its own variation, each
+domain varies around it, and the later cycle improves on average: benchmarks built on this data
+show real spread. Every assessment is flagged ``is_demo`` so it can never pass for a real return,
+and nothing here runs unless asked (``manage.py seed_demo``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    Membership,
+    MembershipRole,
+    NationalRole,
+    NationalRoleName,
+    Organisation,
+    Response,
+)
+from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
+
+RANDOM_SEED = 20_260_401
+DEMO_TRUST_ODS_CODE = "R0A"  # Manchester University NHS Foundation Trust
+DEMO_PASSWORD = "maturity-demo-2026"
+
+
+@dataclass(frozen=True)
+class DemoCycle:
+    name: str
+    opens_on: dt.date
+    closes_on: dt.date
+    improvement: float
+
+
+DEMO_CYCLES = (
+    DemoCycle("2025/26", dt.date(2025, 4, 1), dt.date(2026, 3, 31), improvement=0.0),
+    DemoCycle("2026/27", dt.date(2026, 4, 1), dt.date(2027, 3, 31), improvement=0.07),
+)
+TYPE_MATURITY = {
+    "acute": 0.46,
+    "acute-specialist": 0.56,
+    "mental-health": 0.38,
+    "community": 0.34,
+    "ambulance": 0.41,
+}
+REGION_OFFSET = {  # ODS region code -> offset: enough spread for regional benchmarks to differ
+    "Y56": 0.05,  # London
+    "Y58": -0.02,  # South West
+    "Y59": 0.02,  # South East
+    "Y60": -0.03,  # Midlands
+    "Y61": 0.00,  # East of England
+    "Y62": 0.01,  # North West
+    "Y63": -0.04,  # North East and Yorkshire
+}
+TYPE_DOMAIN_OFFSET = {  # where a kind of trust is typically stronger or weaker
+    ("ambulance", "PE"): -0.12,
+    ("ambulance", "IA"): 0.04,
+    ("mental-health", "DU"): -0.06,
+    ("community", "IA"): -0.05,
+    ("acute-specialist", "DU"): 0.08,
+    ("acute", "CE"): 0.03,
+}
+FREE_TEXT_ANSWERS = (
+    "Capital funding is the main constraint; revenue for support is the second.",
+    "Operational pressures leave little time for staff training.",
+    "Legacy departmental systems that cannot share data with the EPR.",
+    "Recruiting and keeping skilled digital and data staff.",
+    "Procurement lead times for new systems.",
+)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    full_name: str
+    role: str
+
+
+DEMO_USERS = (
+    DemoUser("demo.lead", "Dana Lead", MembershipRole.DIGITAL_LEAD),
+    DemoUser("demo.contributor", "Chris Contributor", MembershipRole.CONTRIBUTOR),
+    DemoUser("demo.board", "Bola Board", MembershipRole.BOARD_MEMBER),
+    DemoUser("demo.analyst", "Ana Analyst", NationalRoleName.ANALYST),
+    DemoUser("demo.admin", "Fran Admin", NationalRoleName.FRAMEWORK_ADMIN),
+    DemoUser("demo.superuser", "Sam Superuser", "superuser"),
+)
+
+
+class DemoDataError(Exception):
+    pass
+
+
+@dataclass
+class DemoSummary:
+    cycles_created: int
+    assessments_created: int
+    responses_created: int
+    users: tuple[DemoUser, ...]
+    password: str
+    demo_trust: Organisation
+
+
+def demo_seed(*, reset: bool = False) -> DemoSummary:
+    """Create demo cycles, answers and users; a second run changes nothing unless ``reset``."""
+    framework = (
+        Framework.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-published_at").first()
+    )
+    if framework is None:
+        raise DemoDataError("No published framework: load and publish one first.")
+    trusts = list(
+        Organisation.objects.filter(active=True).select_related("region").order_by("ods_code")
+    )
+    if not trusts:
+        raise DemoDataError("No organisations: run load_organisations first.")
+    demo_trust = next((t for t in trusts if t.ods_code == DEMO_TRUST_ODS_CODE), trusts[0])
+    with transaction.atomic():
+        if reset:
+            Assessment.objects.filter(is_demo=True).delete()
+        cycles, cycles_created = _cycles(framework)
+        assessments, responses = _answers(framework, trusts, cycles)
+        _users(demo_trust)
+    return DemoSummary(
+        cycles_created=cycles_created,
+        assessments_created=assessments,
+        responses_created=responses,
+        users=DEMO_USERS,
+        password=DEMO_PASSWORD,
+        demo_trust=demo_trust,
+    )
+
+
+def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
+    cycles, created_count = [], 0
+    for demo_cycle in DEMO_CYCLES:
+        cycle, created = Cycle.objects.get_or_create(
+            name=demo_cycle.name,
+            defaults={
+                "framework": framework,
+                "opens_on": demo_cycle.opens_on,
+                "closes_on": demo_cycle.closes_on,
+            },
+        )
+        created_count += created
+        cycles.append((cycle, demo_cycle))
+    return cycles, created_count
+
+
+def _answers(framework, trusts, cycles) -> tuple[int, int]:
+    """Answer every trust's missing assessments; the random stream never depends on what exists."""
+    questions = list(
+        Question.objects.filter(framework=framework)
+        .select_related("domain")
+        .order_by("domain__order", "order")
+    )
+    options: dict[int, list[AnswerOption]] = {}
+    for option in AnswerOption.objects.filter(question__framework=framework).order_by("order"):
+        options.setdefault(option.question_id, []).append(option)
+    existing = set(
+        Assessment.objects.filter(cycle__in=[c for c, _ in cycles]).values_list(
+            "organisation_id", "cycle_id"
+        )
+    )
+    rng = np.random.default_rng(RANDOM_SEED)
+    domain_codes = sorted({q.domain.code for q in questions})
+    now = timezone.now()
+    assessments_created = responses_created = 0
+    for trust in trusts:
+        base = (
+            TYPE_MATURITY[trust.trust_type]
+            + REGION_OFFSET.get(trust.region.code, 0.0)
+            + rng.normal(0, 0.11)
+        )
+        domain_level = {
+            code: base + TYPE_DOMAIN_OFFSET.get((trust.trust_type, code), 0.0) + rng.normal(0, 0.09)
+            for code in domain_codes
+        }
+        for cycle, demo_cycle in cycles:
+            growth = demo_cycle.improvement + rng.normal(0, 0.035) if demo_cycle.improvement else 0
+            status, answered_share = _status(rng, demo_cycle)
+            drafted = [
+                _draft_answer(rng, question, options.get(question.pk, []), trust, level)
+                for question in questions
+                for level in [float(np.clip(domain_level[question.domain.code] + growth, 0, 1))]
+            ]
+            keep = rng.random(len(questions)) < answered_share
+            if (trust.pk, cycle.pk) in existing:
+                continue
+            assessment = Assessment.objects.create(
+                organisation=trust,
+                cycle=cycle,
+                status=status,
+                region_id=trust.region_id,
+                icb_id=trust.icb_id,
+                trust_type=trust.trust_type,
+                is_demo=True,
+                submitted_at=now if status != AssessmentStatus.IN_PROGRESS else None,
+                signed_off_at=now if status == AssessmentStatus.SIGNED_OFF else None,
+            )
+            assessments_created += 1
+            responses_created += _store(assessment, drafted, keep)
+    return assessments_created, responses_created
+
+
+def _status(rng: np.random.Generator, demo_cycle: DemoCycle) -> tuple[str, float]:
+    if demo_cycle.improvement == 0:
+        return AssessmentStatus.SIGNED_OFF, 1.0
+    draw = rng.random()
+    if draw < 0.6:
+        return AssessmentStatus.SIGNED_OFF, 1.0
+    if draw < 0.85:
+        return AssessmentStatus.SUBMITTED, 1.0
+    return AssessmentStatus.IN_PROGRESS, float(rng.uniform(0.4, 0.9))
+
+
+@dataclass(frozen=True)
+class _Draft:
+    question: Question
+    option: AnswerOption | None = None
+    selected: tuple[AnswerOption, ...] = ()
+    number: Decimal | None = None
+    text: str = ""
+    not_applicable: bool = False
+
+
+def _draft_answer(rng, question: Question, options, trust, level: float) -> _Draft:
+    """One plausible answer near the trust's level in this domain."""
+    target = float(np.clip(level + rng.normal(0, 0.16), 0, 1))
+    draw = rng.random()
+    if question.allows_na and trust.trust_type != "acute" and draw < 0.5:
+        return _Draft(question=question, not_applicable=True)
+    match question.type:
+        case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
+            top = max(option.score for option in options)
+            nearest = min(options, key=lambda o: (abs(o.score / top - target), o.order))
+            return _Draft(question=question, option=nearest)
+        case QuestionType.MULTIPLE_CHOICE:
+            picks = rng.random(len(options)) < target
+            chosen = tuple(o for o, pick in zip(options, picks, strict=True) if pick and o.score)
+            if not chosen:
+                chosen = tuple(o for o in options if o.score == 0)[:1]
+            return _Draft(question=question, selected=chosen)
+        case QuestionType.PERCENTAGE:
+            return _Draft(question=question, number=Decimal(round(target * 100)))
+        case QuestionType.NUMBER:
+            top = max(band.score for band in options)
+            band = min(options, key=lambda b: (abs(b.score / top - target), b.order))
+            width = (band.band_max - band.band_min) if band.band_max is not None else Decimal(10)
+            value = band.band_min + (width * Decimal(str(round(draw, 2)))).quantize(Decimal(1))
+            if band.band_max is not None and value >= band.band_max:
+                value = band.band_min
+            return _Draft(question=question, number=value)
+        case _:
+            text = FREE_TEXT_ANSWERS[int(draw * len(FREE_TEXT_ANSWERS))] if draw < 0.7 else ""
+            return _Draft(question=question, text=text)
+
+
+def _store(assessment: Assessment, drafted: list[_Draft], keep) -> int:
+    rows = [
+        (
+            draft,
+            Response(
+                assessment=assessment,
+                question=draft.question,
+                option=draft.option,
+                number_value=draft.number,
+                text_value=draft.text,
+                is_not_applicable=draft.not_applicable,
+            ),
+        )
+        for draft, kept in zip(drafted, keep, strict=True)
+        if kept and (draft.question.type != QuestionType.FREE_TEXT or draft.text)
+    ]
+    Response.objects.bulk_create(response for _, response in rows)
+    Response.selected_options.through.objects.bulk_create(
+        Response.selected_options.through(response_id=response.pk, answeroption_id=option.pk)
+        for draft, response in rows
+        for option in draft.selected
+    )
+    return len(rows)
+
+
+def _users(demo_trust: Organisation) -> None:
+    user_model = get_user_model()
+    for demo_user in DEMO_USERS:
+        first, last = demo_user.full_name.split(" ", 1)
+        user, _ = user_model.objects.get_or_create(username=demo_user.username)
+        user.first_name, user.last_name = first, last
+        user.email = f"{demo_user.username}@example.nhs.uk"
+        user.is_staff = demo_user.role in {NationalRoleName.FRAMEWORK_ADMIN, "superuser"}
+        user.is_superuser = demo_user.role == "superuser"
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+        if demo_user.role in MembershipRole.values:
+            Membership.objects.update_or_create(
+                user=user, organisation=demo_trust, defaults={"role": demo_user.role}
+            )
+        elif demo_user.role in NationalRoleName.values:
+            NationalRole.objects.get_or_create(user=user, role=demo_user.role)
