@@ -33,7 +33,7 @@ from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question
 
 RANDOM_SEED = 20_260_401
 DEMO_TRUST_ODS_CODE = "R0A"  # Manchester University NHS Foundation Trust
-DEMO_PASSWORD = "maturity-demo-2026"
+DEMO_PASSWORD = "maturity-demo-2026"  # noqa: S105 - printed for demo sign-in, never in production
 
 
 @dataclass(frozen=True)

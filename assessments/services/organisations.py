@@ -169,3 +169,15 @@ def _upsert_trusts(rows, region_by_code, icb_by_code, summary: OrganisationLoadS
             trust.active = False
             trust.save(update_fields=["active"])
             summary.deactivated.append(trust.ods_code)
+
+
+def organisation_record_admin_edit(
+    *, organisation: Organisation, changed_fields: set[str]
+) -> Organisation:
+    """Save an administrator's edit, marking corrected type or ICB so reloads keep them."""
+    if "trust_type" in changed_fields:
+        organisation.type_basis = ADMIN_BASIS
+    if "icb" in changed_fields:
+        organisation.icb_set_by_admin = True
+    organisation.save()
+    return organisation

@@ -1,0 +1,74 @@
+"""The shipped framework is complete: the seven domains of the report, four stages, guidance."""
+
+from __future__ import annotations
+
+import pytest
+
+from frameworks.definition import QUESTION_TYPES
+from frameworks.schema import read_framework_file
+
+from .conftest import SHIPPED
+
+SEED_DOMAINS = [
+    "Leadership and Governance",
+    "Workforce Capability",
+    "Infrastructure and Architecture",
+    "Data Utilisation and Analytics",
+    "Clinical Engagement and Transformation",
+    "Patient Empowerment and Digital Access",
+    "Cyber Security and Information Governance",
+]
+
+
+@pytest.fixture(scope="module")
+def definition():
+    return read_framework_file(SHIPPED)
+
+
+def test_seven_domains_named_as_in_the_report(definition):
+    assert [domain.name for domain in definition.domains] == SEED_DOMAINS
+
+
+def test_four_stages_in_order(definition):
+    assert [stage.name for stage in definition.stages] == [
+        "Initial",
+        "Developing",
+        "Established",
+        "Advanced",
+    ]
+
+
+def test_between_8_and_12_questions_per_domain_and_56_to_84_in_all(definition):
+    assert all(8 <= len(domain.questions) <= 12 for domain in definition.domains)
+    assert 56 <= definition.question_count <= 84
+
+
+def test_every_question_has_guidance(definition):
+    for domain in definition.domains:
+        for question in domain.questions:
+            assert len(question.guidance.split()) >= 8, question.code
+
+
+def test_every_question_type_is_used(definition):
+    used = {q.type for d in definition.domains for q in d.questions}
+    assert used == set(QUESTION_TYPES)
+
+
+def test_report_preconditions_are_gates_before_established(definition):
+    gates = {
+        (domain.code, question.gate.stage)
+        for domain in definition.domains
+        for question in domain.questions
+        if question.gate is not None
+    }
+    assert ("LG", "established") in gates
+    assert ("IA", "established") in gates
+
+
+def test_scale_options_describe_each_stage_in_words(definition):
+    for domain in definition.domains:
+        for question in domain.questions:
+            if question.type == "scale":
+                labels = [option.label for option in question.options]
+                assert len(set(labels)) == 4, question.code
+                assert all(len(label.split()) >= 4 for label in labels), question.code
