@@ -1,0 +1,122 @@
+"""Demo data: both cycles for every trust, varied, improving, flagged, repeatable, all roles."""
+
+from __future__ import annotations
+
+import io
+from statistics import mean
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import TestCase
+
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    Membership,
+    NationalRole,
+    Organisation,
+    Response,
+)
+from assessments.services.demo import DemoDataError, demo_seed
+from assessments.services.organisations import organisations_load
+from frameworks.services import framework_load
+
+from ..frameworks.conftest import SHIPPED
+
+
+def scale_share(assessment_ids) -> float:
+    """Mean normalised option score of scale answers: a rough maturity measure."""
+    rows = Response.objects.filter(
+        assessment_id__in=assessment_ids, question__type="scale", option__isnull=False
+    ).values_list("option__score", flat=True)
+    return mean(rows) / 3
+
+
+class TestSeededDemoData(TestCase):
+    """Seeded once for the class (it takes a few seconds); each test only reads."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        organisations_load()
+        framework_load(path=SHIPPED, publish=True)
+        output = io.StringIO()
+        call_command("seed_demo", stdout=output)
+        cls.output = output.getvalue()
+
+    def test_two_cycles_of_answers_for_every_trust(self):
+        assert list(Cycle.objects.order_by("opens_on").values_list("name", flat=True)) == [
+            "2025/26",
+            "2026/27",
+        ]
+        trusts = Organisation.objects.count()
+        for cycle in Cycle.objects.all():
+            assert Assessment.objects.filter(cycle=cycle, is_demo=True).count() == trusts == 202
+
+    def test_every_demo_row_is_flagged(self):
+        assert not Assessment.objects.filter(is_demo=False).exists()
+
+    def test_later_year_is_better_on_average(self):
+        earlier = Assessment.objects.filter(cycle__name="2025/26").values_list("pk", flat=True)
+        later = Assessment.objects.filter(cycle__name="2026/27").values_list("pk", flat=True)
+        assert scale_share(later) > scale_share(earlier) + 0.02
+
+    def test_answers_differ_by_trust_type(self):
+        by_type = {
+            trust_type: scale_share(
+                Assessment.objects.filter(trust_type=trust_type).values_list("pk", flat=True)
+            )
+            for trust_type in ("acute-specialist", "community")
+        }
+        assert by_type["acute-specialist"] > by_type["community"] + 0.05
+
+    def test_later_cycle_has_a_mix_of_statuses(self):
+        statuses = set(
+            Assessment.objects.filter(cycle__name="2026/27").values_list("status", flat=True)
+        )
+        assert {AssessmentStatus.SIGNED_OFF, AssessmentStatus.IN_PROGRESS} <= statuses
+
+    def test_running_again_changes_nothing(self):
+        before = (
+            list(Response.objects.order_by("pk").values_list("pk", "option_id", "number_value")),
+            Assessment.objects.count(),
+        )
+        summary = demo_seed()
+        assert (summary.assessments_created, summary.responses_created) == (0, 0)
+        after = (
+            list(Response.objects.order_by("pk").values_list("pk", "option_id", "number_value")),
+            Assessment.objects.count(),
+        )
+        assert after == before
+
+    def test_one_user_per_role_printed_with_password(self):
+        for username in (
+            "demo.lead",
+            "demo.contributor",
+            "demo.board",
+            "demo.analyst",
+            "demo.admin",
+            "demo.superuser",
+        ):
+            assert username in self.output
+        assert "maturity-demo-2026" in self.output
+        lead = get_user_model().objects.get(username="demo.lead")
+        assert lead.check_password("maturity-demo-2026")
+        assert Membership.objects.get(user=lead).organisation.ods_code == "R0A"
+        assert NationalRole.objects.filter(user__username="demo.analyst", role="analyst").exists()
+        assert get_user_model().objects.get(username="demo.superuser").is_superuser
+
+
+@pytest.mark.django_db
+def test_without_a_published_framework_it_says_what_to_do():
+    organisations_load()
+    with pytest.raises(DemoDataError, match="No published framework"):
+        demo_seed()
+
+
+@pytest.mark.django_db
+def test_refuses_in_production(settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="never loaded in production"):
+        call_command("seed_demo", stdout=io.StringIO())
