@@ -30,7 +30,8 @@ def test_health_reports_redis_broker_reachable(client: Client):
 
 @pytest.mark.django_db
 def test_health_is_503_when_broker_is_down(client: Client, monkeypatch):
-    monkeypatch.setattr(views.celery_app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    unreachable = views.celery_app.connection_for_write("redis://127.0.0.1:1/0")
+    monkeypatch.setattr(views.celery_app, "connection_for_write", lambda: unreachable)
     with override_settings(CELERY_TASK_ALWAYS_EAGER=False):
         response = client.get(reverse("health"))
     body = json.loads(response.content)

@@ -74,8 +74,22 @@ def organisations_load(*, directory: Path = DEFAULT_REFERENCE_DIR) -> Organisati
         raise ReferenceDataError(errors)
     summary = OrganisationLoadSummary()
     with transaction.atomic():
-        region_by_code = _upsert_regions(regions, summary)
-        icb_by_code = _upsert_icbs(icbs, summary)
+        region_by_code = _upsert_by_code(
+            Region,
+            regions,
+            code_column="region_code",
+            columns=("name",),
+            kind="regions",
+            summary=summary,
+        )
+        icb_by_code = _upsert_by_code(
+            IntegratedCareBoard,
+            icbs,
+            code_column="icb_code",
+            columns=("gss_code", "name"),
+            kind="icbs",
+            summary=summary,
+        )
         _upsert_trusts(trusts, region_by_code, icb_by_code, summary)
     return summary
 
@@ -100,36 +114,37 @@ def _read_csv(path: Path, columns: tuple[str, ...], errors: list[str]) -> list[t
         return []
 
 
-def _upsert_regions(rows, summary: OrganisationLoadSummary) -> dict[str, Region]:
-    existing = {region.code: region for region in Region.objects.all()}
+def _upsert_by_code(
+    model,
+    rows,
+    *,
+    code_column: str,
+    columns: tuple[str, ...],
+    kind: str,
+    summary: OrganisationLoadSummary,
+) -> dict:
+    """Create or update regions or ICBs by their ODS code; the CSV columns match field names."""
+    existing = {row.code: row for row in model.objects.all()}
     for _, row in rows:
-        region = existing.get(row["region_code"])
-        if region is None:
-            existing[row["region_code"]] = Region.objects.create(
-                code=row["region_code"], name=row["name"]
-            )
-            summary.created["regions"] += 1
-        elif region.name != row["name"]:
-            region.name = row["name"]
-            region.save(update_fields=["name"])
-            summary.updated["regions"] += 1
+        values = {column: row[column] for column in columns}
+        stored = existing.get(row[code_column])
+        if stored is None:
+            existing[row[code_column]] = model.objects.create(code=row[code_column], **values)
+            summary.created[kind] += 1
+            continue
+        if _save_changes(stored, values):
+            summary.updated[kind] += 1
     return existing
 
 
-def _upsert_icbs(rows, summary: OrganisationLoadSummary) -> dict[str, IntegratedCareBoard]:
-    existing = {icb.code: icb for icb in IntegratedCareBoard.objects.all()}
-    for _, row in rows:
-        icb = existing.get(row["icb_code"])
-        if icb is None:
-            existing[row["icb_code"]] = IntegratedCareBoard.objects.create(
-                code=row["icb_code"], gss_code=row["gss_code"], name=row["name"]
-            )
-            summary.created["icbs"] += 1
-        elif (icb.gss_code, icb.name) != (row["gss_code"], row["name"]):
-            icb.gss_code, icb.name = row["gss_code"], row["name"]
-            icb.save(update_fields=["gss_code", "name"])
-            summary.updated["icbs"] += 1
-    return existing
+def _save_changes(instance, values: dict) -> bool:
+    """Save only the fields whose values differ; report whether anything changed."""
+    changed = [name for name, value in values.items() if getattr(instance, name) != value]
+    if changed:
+        for name in changed:
+            setattr(instance, name, values[name])
+        instance.save(update_fields=changed)
+    return bool(changed)
 
 
 def _upsert_trusts(rows, region_by_code, icb_by_code, summary: OrganisationLoadSummary) -> None:
@@ -158,11 +173,7 @@ def _upsert_trusts(rows, region_by_code, icb_by_code, summary: OrganisationLoadS
             values["type_basis"] = row["type_basis"]
         if not trust.icb_set_by_admin:
             values["icb"] = icb_by_code[row["icb_code"]]
-        changed = [name for name, value in values.items() if getattr(trust, name) != value]
-        if changed:
-            for name in changed:
-                setattr(trust, name, values[name])
-            trust.save(update_fields=changed)
+        if _save_changes(trust, values):
             summary.updated["trusts"] += 1
     for trust in existing.values():
         if trust.active:
