@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 OVERALL_RULES = ("weakest_link", "median", "score")
 QUESTION_TYPES = (
@@ -58,6 +59,7 @@ class GateDef:
 @dataclass(frozen=True)
 class QuestionDef:
     code: str
+    title: str
     text: str
     guidance: str
     type: str
@@ -72,6 +74,13 @@ class QuestionDef:
     @property
     def is_scored(self) -> bool:
         return self.type != "free_text"
+
+    @cached_property
+    def top_score(self) -> int:
+        """The divisor that turns an option or band score into a value between 0 and 1."""
+        if self.type == "multiple_choice":
+            return sum(option.score for option in self.options)
+        return max((item.score for item in self.options or self.bands), default=0)
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,7 @@ class Question(FrozenContentModel):
         max_length=32, help_text="Stable across framework versions so that years compare."
     )
     order = models.PositiveSmallIntegerField()
+    title = models.CharField(max_length=80, help_text="A short name used in explanations.")
     text = models.TextField()
     guidance = models.TextField(help_text="What good looks like.")
     type = models.CharField(max_length=16, choices=QuestionType.choices)

@@ -33,6 +33,7 @@ from frameworks.definition import (
     StageDef,
 )
 
+MAX_TITLE_LENGTH = 80
 FRAMEWORK_CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 STAGE_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 DOMAIN_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
@@ -44,6 +45,7 @@ STAGE_KEYS = ("code", "name", "descriptor")
 DOMAIN_KEYS = ("code", "name", "description", "weight", "thresholds", "questions")
 QUESTION_KEYS = (
     "code",
+    "title",
     "text",
     "guidance",
     "type",
@@ -312,7 +314,8 @@ class _Checker:
         )
 
     def question(self, item: Any, path: str, stage_codes: list[str]) -> QuestionDef | None:
-        if self.mapping(item, path, QUESTION_KEYS, ("code", "text", "guidance", "type")) is None:
+        required = ("code", "title", "text", "guidance", "type")
+        if self.mapping(item, path, QUESTION_KEYS, required) is None:
             return None
         code = self.text(item, "code", path, QUESTION_CODE)
         if code is not None:
@@ -323,6 +326,9 @@ class _Checker:
                 )
             else:
                 self.question_paths[code] = path
+        title = self.text(item, "title", path)
+        if title is not None and len(title) > MAX_TITLE_LENGTH:
+            self.error(_join(path, "title"), f"must be at most {MAX_TITLE_LENGTH} characters")
         text = self.text(item, "text", path)
         guidance = self.text(item, "guidance", path)
         kind = item.get("type")
@@ -343,10 +349,11 @@ class _Checker:
         gate = self.gate(item, path, stage_codes, scored)
         options = self.options(item, path, kind, stage_codes)
         bands = self.bands(item, path, kind)
-        if None in (code, text, guidance, kind, weight):
+        if None in (code, title, text, guidance, kind, weight):
             return None
         return QuestionDef(
             code=code,
+            title=title,
             text=text,
             guidance=guidance,
             type=kind,
@@ -545,6 +552,7 @@ def _domain_document(domain: DomainDef) -> dict:
 def _question_document(question: QuestionDef) -> dict:
     document: dict[str, Any] = {
         "code": question.code,
+        "title": question.title,
         "text": question.text,
         "guidance": question.guidance,
         "type": question.type,

@@ -79,6 +79,7 @@ def _question_definition(
         )
     return QuestionDef(
         code=question.code,
+        title=question.title,
         text=question.text,
         guidance=question.guidance,
         type=question.type,

@@ -154,6 +154,7 @@ def _framework_create(*, definition: FrameworkDef) -> Framework:
                 domain=domain,
                 code=question.code,
                 order=order,
+                title=question.title,
                 text=question.text,
                 guidance=question.guidance,
                 type=question.type,

@@ -28,8 +28,8 @@ def test_shipped_file_is_valid(framework_file):
 def test_unknown_key_is_named_with_its_path(framework_file):
     path = framework_file(lambda d: d["domains"][2]["questions"][1].update(colour="blue"))
     assert errors_for(path) == [
-        f"{path}: domains[2].questions[1].colour: unknown key (allowed: code, text, guidance, "
-        "type, mandatory, weight, allows_na, gate, unit, options, bands)"
+        f"{path}: domains[2].questions[1].colour: unknown key (allowed: code, title, text, "
+        "guidance, type, mandatory, weight, allows_na, gate, unit, options, bands)"
     ]
 
 

@@ -1,0 +1,117 @@
+"""The scoring engine: one answer set, one framework, scores and stages with their reasons.
+
+Plain dataclasses in, plain dataclasses out, no Django: the ORM-facing code adapts to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from frameworks.definition import FrameworkDef
+from frameworks.scoring.explain import Explanation, explain_domain
+from frameworks.scoring.rules import TOLERANCE, AnswerSet, domain_facts
+
+ENGINE_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class DomainScore:
+    """A domain's result without the explanation: what the vectorised path also produces."""
+
+    code: str
+    score: float | None
+    stage: str | None
+    incomplete: bool
+
+
+@dataclass(frozen=True)
+class DomainResult:
+    code: str
+    name: str
+    score: float | None
+    stage: str | None
+    incomplete: bool
+    answered: int
+    questions: int
+    explanation: Explanation
+
+    @property
+    def outcome(self) -> DomainScore:
+        return DomainScore(self.code, self.score, self.stage, self.incomplete)
+
+
+@dataclass(frozen=True)
+class OverallResult:
+    score: float | None
+    stage: str | None
+    incomplete: bool
+    rule: str
+
+
+@dataclass(frozen=True)
+class AssessmentResult:
+    domains: tuple[DomainResult, ...]
+    overall: OverallResult
+    engine_version: str = field(default=ENGINE_VERSION)
+
+
+def score_domains(definition: FrameworkDef, answers: AnswerSet) -> tuple[DomainScore, ...]:
+    """Scores and stages only, for callers that do not need the reasons."""
+    results = []
+    for domain in definition.domains:
+        facts = domain_facts(definition, domain, answers)
+        stage = None if facts.incomplete else definition.stages[facts.provisional_ordinal].code
+        results.append(DomainScore(domain.code, facts.score, stage, facts.incomplete))
+    return tuple(results)
+
+
+# --- overall -----------------------------------------------------------------------------------
+
+
+def overall_result(definition: FrameworkDef, domains: tuple[DomainScore, ...]) -> OverallResult:
+    weights = {domain.code: domain.weight for domain in definition.domains}
+    scored = [(weights[d.code], d.score) for d in domains if d.score is not None]
+    total_weight = sum(weight for weight, _ in scored)
+    score = sum(w * s for w, s in scored) / total_weight if total_weight else None
+    incomplete = any(domain.incomplete for domain in domains)
+    stage = None
+    if not incomplete:
+        stage_index = {stage.code: index for index, stage in enumerate(definition.stages)}
+        ordinals = sorted(stage_index[domain.stage] for domain in domains)
+        match definition.overall_rule:
+            case "weakest_link":
+                reached = ordinals[0]
+            case "median":
+                reached = ordinals[(len(ordinals) - 1) // 2]
+            case _:
+                reached = 0
+                for index, (_, minimum) in enumerate(definition.overall_thresholds, start=1):
+                    if (score or 0.0) < float(minimum) - TOLERANCE:
+                        break
+                    reached = index
+        stage = definition.stages[reached].code
+    return OverallResult(
+        score=score, stage=stage, incomplete=incomplete, rule=definition.overall_rule
+    )
+
+
+def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> AssessmentResult:
+    """Score one answer set, explaining every domain's stage and what reaching the next takes."""
+    domains = []
+    for domain in definition.domains:
+        facts = domain_facts(definition, domain, answers)
+        stage = None if facts.incomplete else definition.stages[facts.provisional_ordinal].code
+        domains.append(
+            DomainResult(
+                code=domain.code,
+                name=domain.name,
+                score=facts.score,
+                stage=stage,
+                incomplete=facts.incomplete,
+                answered=facts.answered,
+                questions=len(domain.questions),
+                explanation=explain_domain(definition, domain, answers, facts),
+            )
+        )
+    overall = overall_result(definition, tuple(result.outcome for result in domains))
+    return AssessmentResult(domains=tuple(domains), overall=overall)

@@ -1,0 +1,348 @@
+"""Why a domain sits at its stage, and the fewest answer changes that would reach the next one.
+
+The plan first meets every unmet gate up to the next stage with the lowest answer that meets
+it, then raises answers in order of the largest score gain until the threshold is reached,
+lowering the last raise to the smallest one that is enough. Gains are independent (each
+question adds weight × value to the same total), so taking the largest first gives the fewest
+changes. Every sentence is built from the framework's own stage names, option labels and
+question titles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from frameworks.definition import DomainDef, FrameworkDef, QuestionDef
+from frameworks.scoring.rules import (
+    TOLERANCE,
+    Answer,
+    AnswerSet,
+    DomainFacts,
+    answer_value,
+    band_for,
+    gate_met,
+)
+
+PERCENTAGE_STEP = 5  # suggest round targets ("at least 65%"), not 63%
+
+
+@dataclass(frozen=True)
+class GateStatus:
+    question_code: str
+    question_title: str
+    stage: str
+    minimum: float
+    met: bool
+
+
+@dataclass(frozen=True)
+class AnswerChange:
+    """One concrete change to one answer, worded from the framework's own text."""
+
+    question_code: str
+    instruction: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    provisional_stage: str
+    reached_threshold: float | None
+    gates_met: tuple[GateStatus, ...]
+    next_stage: str | None
+    next_threshold: float | None
+    points_needed: float
+    unmet_gates: tuple[GateStatus, ...]
+    missing_mandatory: tuple[str, ...]
+    changes: tuple[AnswerChange, ...]
+    reachable: bool
+    summary: str
+    next_steps: str
+
+
+def explain_domain(
+    definition: FrameworkDef, domain: DomainDef, answers: AnswerSet, facts: DomainFacts
+) -> Explanation:
+    stages = definition.stages
+    stage_index = {stage.code: index for index, stage in enumerate(stages)}
+    thresholds = {code: float(minimum) for code, minimum in domain.thresholds}
+    reached = stages[facts.provisional_ordinal]
+    gates = [
+        GateStatus(
+            question_code=question.code,
+            question_title=question.title,
+            stage=question.gate.stage,
+            minimum=float(question.gate.minimum),
+            met=gate_met(question, answers.get(question.code)),
+        )
+        for question in domain.questions
+        if question.gate is not None
+    ]
+    gates_met = tuple(g for g in gates if stage_index[g.stage] <= facts.provisional_ordinal)
+    score = facts.score or 0.0
+    next_stage = (
+        stages[facts.provisional_ordinal + 1]
+        if facts.provisional_ordinal + 1 < len(stages)
+        else None
+    )
+    unmet_gates: tuple[GateStatus, ...] = ()
+    changes: tuple[AnswerChange, ...] = ()
+    reachable = True
+    next_threshold = None
+    if next_stage is not None:
+        next_threshold = thresholds[next_stage.code]
+        unmet_gates = tuple(
+            g for g in gates if stage_index[g.stage] <= stage_index[next_stage.code] and not g.met
+        )
+        changes, reachable = _plan(definition, domain, answers, next_stage.code, next_threshold)
+    return Explanation(
+        provisional_stage=reached.code,
+        reached_threshold=thresholds.get(reached.code),
+        gates_met=gates_met,
+        next_stage=next_stage.code if next_stage else None,
+        next_threshold=next_threshold,
+        points_needed=max(0.0, (next_threshold or 0.0) - score) if next_stage else 0.0,
+        unmet_gates=unmet_gates,
+        missing_mandatory=facts.missing_mandatory,
+        changes=changes,
+        reachable=reachable,
+        summary=_summary(facts, reached, next_stage, thresholds, gates_met, unmet_gates),
+        next_steps=_next_steps(facts, next_stage, changes, reachable),
+    )
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Totals:
+    """Σ(weight × value) and Σ(weight) of a domain, updated as the plan changes answers."""
+
+    numerator: float
+    denominator: float
+
+    def score(self) -> float:
+        return 100 * self.numerator / self.denominator if self.denominator else 0.0
+
+    def score_if(self, weight: float, old: float | None, new: float) -> float:
+        numerator = self.numerator + weight * (new - (old or 0.0))
+        denominator = self.denominator + (0 if old is not None else weight)
+        return 100 * numerator / denominator
+
+    def apply(self, weight: float, old: float | None, new: float) -> None:
+        self.numerator += weight * (new - (old or 0.0))
+        self.denominator += 0 if old is not None else weight
+
+
+def _plan(
+    definition: FrameworkDef,
+    domain: DomainDef,
+    answers: AnswerSet,
+    target: str,
+    threshold: float,
+) -> tuple[tuple[AnswerChange, ...], bool]:
+    stage_index = {stage.code: index for index, stage in enumerate(definition.stages)}
+    stage_names = {stage.code: stage.name for stage in definition.stages}
+    working = dict(answers)
+    values = {q.code: answer_value(q, working.get(q.code)) for q in domain.questions}
+    totals = _Totals(
+        numerator=sum(q.weight * v for q in domain.questions if (v := values[q.code]) is not None),
+        denominator=sum(q.weight for q in domain.questions if values[q.code] is not None),
+    )
+    ladders: dict[str, list[tuple[Answer, float]]] = {}
+    changed: dict[str, Answer] = {}
+
+    def ladder(question: QuestionDef) -> list[tuple[Answer, float]]:
+        if question.code not in ladders:
+            ladders[question.code] = _levels(question, working.get(question.code))
+        return ladders[question.code]
+
+    def change(question: QuestionDef, answer: Answer, value: float) -> None:
+        totals.apply(question.weight, values[question.code], value)
+        values[question.code] = value
+        working[question.code] = changed[question.code] = answer
+        ladders.pop(question.code, None)
+
+    for question in domain.questions:
+        gate = question.gate
+        if gate is None or stage_index[gate.stage] > stage_index[target]:
+            continue
+        if not gate_met(question, working.get(question.code)):
+            minimum = float(gate.minimum) - TOLERANCE
+            lowest = next(((a, v) for a, v in ladder(question) if v >= minimum), None)
+            if lowest is None:
+                return _worded(domain, answers, changed, stage_names), False
+            change(question, *lowest)
+
+    while totals.score() < threshold - TOLERANCE:
+        best = None
+        for question in domain.questions:
+            current = working.get(question.code)
+            if not question.is_scored or (current is not None and current.not_applicable):
+                continue
+            levels = ladder(question)
+            if not levels:
+                continue
+            gain = totals.score_if(question.weight, values[question.code], levels[-1][1])
+            if best is None or gain > best[0] + TOLERANCE:
+                best = (gain, question, levels)
+        if best is None or best[0] <= totals.score() + TOLERANCE:
+            return _worded(domain, answers, changed, stage_names), False
+        _, question, levels = best
+        old = values[question.code]
+        enough = next(
+            (
+                (answer, value)
+                for answer, value in levels
+                if totals.score_if(question.weight, old, value) >= threshold - TOLERANCE
+            ),
+            levels[-1],
+        )
+        change(question, *enough)
+    return _worded(domain, answers, changed, stage_names), True
+
+
+def _levels(question: QuestionDef, current: Answer | None) -> list[tuple[Answer, float]]:
+    """Answers worth more than the current one, with their values, smallest raise first."""
+    value = answer_value(question, current)
+    floor = -1.0 if value is None else value + TOLERANCE
+    top = question.top_score
+    match question.type:
+        case "scale" | "single_choice" | "yes_no":
+            order = sorted(range(len(question.options)), key=lambda i: question.options[i].score)
+            levels = [(Answer(option=i), question.options[i].score / top) for i in order]
+        case "multiple_choice":
+            selected = set(current.selected) if current is not None else set()
+            total = sum(question.options[i].score for i in selected)
+            levels = []
+            for index in sorted(
+                range(len(question.options)), key=lambda i: -question.options[i].score
+            ):
+                if index not in selected and question.options[index].score > 0:
+                    selected.add(index)
+                    total += question.options[index].score
+                    levels.append((Answer(selected=frozenset(selected)), min(total / top, 1.0)))
+        case "percentage":
+            levels = [
+                (Answer(number=float(percent)), percent / 100)
+                for percent in range(0, 101, PERCENTAGE_STEP)
+            ]
+        case "number":
+            bands = sorted(question.bands, key=lambda band: band.score)
+            levels = [(Answer(number=float(band.min)), band.score / top) for band in bands]
+        case _:
+            return []
+    return [(answer, worth) for answer, worth in levels if worth > floor]
+
+
+# --- words -------------------------------------------------------------------------------------
+
+
+def _worded(
+    domain: DomainDef, before: AnswerSet, changed: dict[str, Answer], stage_names: dict[str, str]
+) -> tuple[AnswerChange, ...]:
+    return tuple(
+        AnswerChange(
+            question_code=question.code,
+            instruction=_instruction(
+                question, before.get(question.code), changed[question.code], stage_names
+            ),
+        )
+        for question in domain.questions
+        if question.code in changed
+    )
+
+
+def _instruction(
+    question: QuestionDef, before: Answer | None, after: Answer, stage_names: dict[str, str]
+) -> str:
+    name = f"{question.code} ({question.title})"
+    answered = before is not None and before.is_given_for(question)
+    match question.type:
+        case "yes_no" | "single_choice":
+            return f"answer '{question.options[after.option].label}' to {name}"
+        case "scale":
+            label = _scale_label(question, after.option, stage_names)
+            if answered:
+                was = _scale_label(question, before.option, stage_names)
+                return f"raise {name} from '{was}' to '{label}'"
+            return f"answer {name} at '{label}'"
+        case "multiple_choice":
+            added = sorted(after.selected - (before.selected if answered else frozenset()))
+            labels = _and([f"'{question.options[index].label}'" for index in added])
+            return f"also select {labels} in {name}" if answered else f"select {labels} in {name}"
+        case "percentage":
+            return f"raise {name} to at least {after.number:g}%"
+        case _:
+            band = band_for(question, after.number)
+            return f"bring {name} into the band '{band.label}'"
+
+
+def _scale_label(question: QuestionDef, index: int, stage_names: dict[str, str]) -> str:
+    """A scale option is named by the stage it describes: short, and the same across questions."""
+    stage = question.options[index].stage
+    return stage_names[stage] if stage else question.options[index].label
+
+
+def _summary(
+    facts: DomainFacts,
+    reached,
+    next_stage,
+    thresholds: dict[str, float],
+    gates_met: tuple[GateStatus, ...],
+    unmet_gates: tuple[GateStatus, ...],
+) -> str:
+    """Why the domain sits where it does, and what stands between it and the next stage."""
+    score = facts.score
+    shown = "no score yet" if score is None else f"a score of {score:.1f}"
+    if reached.code not in thresholds:
+        why = f"{reached.name}: every domain starts here; it has {shown}."
+    else:
+        why = f"{reached.name}: {shown} meets the {reached.name} threshold of "
+        why += f"{thresholds[reached.code]:g}"
+        if gates_met:
+            why += f" and {_count(len(gates_met), 'gate question')} up to {reached.name} "
+            why += "are met" if len(gates_met) > 1 else "is met"
+        why += "."
+    if next_stage is not None:
+        needed = thresholds[next_stage.code]
+        if (score or 0.0) >= needed - TOLERANCE:
+            held = ", ".join(f"{g.question_code} ({g.question_title})" for g in unmet_gates)
+            why += f" The score is enough for {next_stage.name} ({needed:g}), but it also needs "
+            why += f"{held}, which {'are' if len(unmet_gates) > 1 else 'is'} not met."
+        else:
+            why += f" {next_stage.name} needs {needed:g}"
+            if score is not None:
+                why += f" ({needed - score:.1f} more points)"
+            if unmet_gates:
+                names = ", ".join(f"{g.question_code} ({g.question_title})" for g in unmet_gates)
+                why += f" and {names} to be met"
+            why += "."
+    if facts.incomplete:
+        missing = ", ".join(facts.missing_mandatory)
+        count = _count(len(facts.missing_mandatory), "mandatory question")
+        return f"No stage yet: {count} unanswered ({missing}). Provisionally {why}"
+    return why
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _next_steps(
+    facts: DomainFacts, next_stage, changes: tuple[AnswerChange, ...], reachable: bool
+) -> str:
+    first = ""
+    if facts.incomplete:
+        first = f"First answer the mandatory question(s) {', '.join(facts.missing_mandatory)}. "
+    if next_stage is None:
+        return first + "This is the highest stage: keep the evidence for it current."
+    if not reachable:
+        return first + (
+            f"{next_stage.name} cannot be reached by changing answers alone in this framework."
+        )
+    sentence = _and([change.instruction for change in changes])
+    return f"{first}To reach {next_stage.name}: {sentence[0].upper()}{sentence[1:]}."
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
