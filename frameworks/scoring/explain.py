@@ -41,6 +41,7 @@ class AnswerChange:
 
     question_code: str
     instruction: str
+    proposed: Answer
 
 
 @dataclass(frozen=True)
@@ -246,6 +247,7 @@ def _worded(
             instruction=_instruction(
                 question, before.get(question.code), changed[question.code], stage_names
             ),
+            proposed=changed[question.code],
         )
         for question in domain.questions
         if question.code in changed
