@@ -5,7 +5,9 @@ from django.http import HttpRequest
 
 from assessments.models import (
     Assessment,
+    AssessmentResult,
     Cycle,
+    DomainResult,
     IntegratedCareBoard,
     Membership,
     NationalRole,
@@ -14,6 +16,7 @@ from assessments.models import (
     Response,
 )
 from assessments.services.organisations import organisation_record_admin_edit
+from assessments.services.scoring import assessment_results_refresh
 
 
 @admin.register(Region)
@@ -70,6 +73,8 @@ class AssessmentAdmin(admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
+    """Answers edited here are rescored at once, like answers saved anywhere else."""
+
     list_display = ("assessment", "question", "version", "updated_by", "updated_at")
     list_filter = ("assessment__cycle",)
     search_fields = ("assessment__organisation__name", "question__code")
@@ -80,3 +85,40 @@ class ResponseAdmin(admin.ModelAdmin):
         "updated_by",
     )
     raw_id_fields = ("assessment", "question", "option", "selected_options")
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        assessment_results_refresh(assessments=[form.instance.assessment])
+
+    def delete_model(self, request: HttpRequest, obj: Response) -> None:
+        assessment = obj.assessment
+        super().delete_model(request, obj)
+        assessment_results_refresh(assessments=[assessment])
+
+
+class DomainResultInline(admin.TabularInline):
+    model = DomainResult
+    extra = 0
+    fields = ("domain", "score", "stage", "incomplete", "answered")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+
+@admin.register(AssessmentResult)
+class AssessmentResultAdmin(admin.ModelAdmin):
+    """Results are computed, never typed in: read-only here."""
+
+    list_display = ("assessment", "overall_score", "overall_stage", "incomplete", "engine_version")
+    list_filter = ("assessment__cycle", "incomplete", "engine_version")
+    list_select_related = ("assessment__organisation", "assessment__cycle", "overall_stage")
+    search_fields = ("assessment__organisation__name", "assessment__organisation__ods_code")
+    inlines = (DomainResultInline,)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

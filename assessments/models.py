@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from frameworks.models import AnswerOption, Framework, Question
+from frameworks.models import AnswerOption, Domain, Framework, Question, Stage
 
 
 class TrustType(models.TextChoices):
@@ -238,3 +238,64 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} — {self.question.code}"
+
+
+class AssessmentResult(models.Model):
+    """The stored scoring of an assessment, so pages and reports never recompute on load."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
+    overall_score = models.FloatField(null=True, blank=True)
+    overall_stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    incomplete = models.BooleanField()
+    engine_version = models.CharField(max_length=20)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overall_score__isnull=True)
+                | Q(overall_score__gte=0, overall_score__lte=100),
+                name="overall_score_between_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(incomplete=True) | Q(overall_stage__isnull=False),
+                name="complete_result_has_overall_stage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Result of {self.assessment}"
+
+
+class DomainResult(models.Model):
+    """One domain's score, stage and explanation within an assessment's result."""
+
+    result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="domains")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField(null=True, blank=True)
+    stage = models.ForeignKey(
+        Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    provisional_stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="+")
+    incomplete = models.BooleanField()
+    answered = models.PositiveSmallIntegerField()
+    explanation = models.JSONField()
+
+    class Meta:
+        ordering = ["result", "domain__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["result", "domain"], name="one_result_per_domain"),
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=0, score__lte=100),
+                name="domain_score_between_0_and_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(incomplete=True) | Q(stage__isnull=False),
+                name="complete_domain_has_stage",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain.code} of {self.result.assessment}"

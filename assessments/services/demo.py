@@ -29,6 +29,7 @@ from assessments.models import (
     Organisation,
     Response,
 )
+from assessments.services.scoring import assessment_results_refresh
 from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
 
 RANDOM_SEED = 20_260_401
@@ -175,7 +176,8 @@ def _answers(framework, trusts, cycles) -> tuple[int, int]:
     rng = np.random.default_rng(RANDOM_SEED)
     domain_codes = sorted({q.domain.code for q in questions})
     now = timezone.now()
-    assessments_created = responses_created = 0
+    created: list[Assessment] = []
+    responses_created = 0
     for trust in trusts:
         base = (
             TYPE_MATURITY[trust.trust_type]
@@ -208,9 +210,10 @@ def _answers(framework, trusts, cycles) -> tuple[int, int]:
                 submitted_at=now if status != AssessmentStatus.IN_PROGRESS else None,
                 signed_off_at=now if status == AssessmentStatus.SIGNED_OFF else None,
             )
-            assessments_created += 1
+            created.append(assessment)
             responses_created += _store(assessment, drafted, keep)
-    return assessments_created, responses_created
+    assessment_results_refresh(assessments=created)
+    return len(created), responses_created
 
 
 def _status(rng: np.random.Generator, demo_cycle: DemoCycle) -> tuple[str, float]:

@@ -12,8 +12,10 @@ from django.test import TestCase
 
 from assessments.models import (
     Assessment,
+    AssessmentResult,
     AssessmentStatus,
     Cycle,
+    DomainResult,
     Membership,
     NationalRole,
     Organisation,
@@ -120,3 +122,45 @@ def test_refuses_in_production(settings):
     settings.PRODUCTION = True
     with pytest.raises(CommandError, match="never loaded in production"):
         call_command("seed_demo", stdout=io.StringIO())
+
+
+class TestDemoResults(TestCase):
+    """Stored results of the demo data: complete, explained, and with next steps."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        organisations_load()
+        framework_load(path=SHIPPED, publish=True)
+        demo_seed()
+
+    def test_every_demo_assessment_has_a_stored_result_per_domain(self):
+        assert AssessmentResult.objects.count() == Assessment.objects.count() == 404
+        assert DomainResult.objects.count() == 404 * 7
+
+    def test_every_domain_result_has_an_explanation(self):
+        for explanation in DomainResult.objects.values_list("explanation", flat=True):
+            assert explanation["summary"]
+            assert explanation["next_steps"]
+
+    def test_every_domain_below_advanced_names_what_reaching_the_next_stage_takes(self):
+        below_advanced = DomainResult.objects.exclude(provisional_stage__code="advanced")
+        assert below_advanced.exists()
+        for explanation in below_advanced.values_list("explanation", flat=True):
+            assert explanation["next_stage"] is not None
+            assert explanation["changes"], explanation
+            assert "To reach " in explanation["next_steps"]
+            for change in explanation["changes"]:
+                assert change["question"] in change["instruction"]
+
+    def test_stages_show_spread_and_later_year_does_better(self):
+        stages = set(DomainResult.objects.values_list("stage__code", flat=True))
+        assert {"initial", "developing", "established", "advanced"} <= stages
+        means = {
+            name: mean(
+                AssessmentResult.objects.filter(
+                    assessment__cycle__name=name, overall_score__isnull=False
+                ).values_list("overall_score", flat=True)
+            )
+            for name in ("2025/26", "2026/27")
+        }
+        assert means["2026/27"] > means["2025/26"]

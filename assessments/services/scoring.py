@@ -1,0 +1,135 @@
+"""Score assessments with the engine and store the results.
+
+The engine knows nothing of the database: this module reads answers in a fixed number of
+queries (whatever the number of assessments), turns them into the engine's ``Answer`` values,
+and stores what comes back. Anything that changes answers calls ``assessment_results_refresh``
+so dashboards and reports read stored results and never recompute on page load.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from assessments.models import Assessment, AssessmentResult, DomainResult, Response
+from frameworks.definition import FrameworkDef
+from frameworks.models import Domain, Stage
+from frameworks.scoring import engine
+from frameworks.scoring.explain import Explanation
+from frameworks.scoring.rules import Answer
+from frameworks.selectors import framework_definition
+
+
+def assessment_answers(*, assessment_ids: Iterable[int]) -> dict[int, dict[str, Answer]]:
+    """Every answer of the given assessments, keyed by assessment and question code: 2 queries."""
+    ids = list(assessment_ids)
+    answers: dict[int, dict[str, Answer]] = {assessment_id: {} for assessment_id in ids}
+    selected: dict[int, set[int]] = defaultdict(set)
+    for response_id, order in Response.selected_options.through.objects.filter(
+        response__assessment_id__in=ids
+    ).values_list("response_id", "answeroption__order"):
+        selected[response_id].add(order - 1)
+    rows = Response.objects.filter(assessment_id__in=ids).values_list(
+        "pk",
+        "assessment_id",
+        "question__code",
+        "option__order",
+        "number_value",
+        "text_value",
+        "is_not_applicable",
+    )
+    for pk, assessment_id, code, option_order, number, text, not_applicable in rows:
+        answers[assessment_id][code] = Answer(
+            option=None if option_order is None else option_order - 1,
+            selected=frozenset(selected.get(pk, ())),
+            number=None if number is None else float(number),
+            not_applicable=not_applicable,
+            text=text,
+        )
+    return answers
+
+
+@transaction.atomic
+def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[AssessmentResult]:
+    """Score the assessments and replace their stored results, in a fixed number of queries."""
+    assessments = list(
+        Assessment.objects.filter(pk__in=[a.pk for a in assessments]).select_related(
+            "cycle__framework"
+        )
+    )
+    if not assessments:
+        return []
+    frameworks = {a.cycle.framework_id: a.cycle.framework for a in assessments}
+    framework_ids = set(frameworks)
+    definitions: dict[int, FrameworkDef] = {
+        framework_id: framework_definition(framework=framework)
+        for framework_id, framework in frameworks.items()
+    }
+    stages: dict[tuple[int, str], Stage] = {}
+    domains: dict[tuple[int, str], Domain] = {}
+    for stage in Stage.objects.filter(framework_id__in=framework_ids):
+        stages[stage.framework_id, stage.code] = stage
+    for domain in Domain.objects.filter(framework_id__in=framework_ids):
+        domains[domain.framework_id, domain.code] = domain
+    answers = assessment_answers(assessment_ids=[assessment.pk for assessment in assessments])
+    AssessmentResult.objects.filter(assessment__in=assessments).delete()
+    now = timezone.now()
+    results, domain_rows = [], []
+    for assessment in assessments:
+        framework_id = assessment.cycle.framework_id
+        scored = engine.score_assessment(definitions[framework_id], answers[assessment.pk])
+        result = AssessmentResult(
+            assessment=assessment,
+            overall_score=scored.overall.score,
+            overall_stage=stages.get((framework_id, scored.overall.stage)),
+            incomplete=scored.overall.incomplete,
+            engine_version=scored.engine_version,
+            computed_at=now,
+        )
+        results.append(result)
+        domain_rows += [
+            (result, domains[framework_id, domain.code], domain, framework_id)
+            for domain in scored.domains
+        ]
+    AssessmentResult.objects.bulk_create(results)
+    DomainResult.objects.bulk_create(
+        DomainResult(
+            result=result,
+            domain=domain,
+            score=scored_domain.score,
+            stage=stages.get((framework_id, scored_domain.stage)),
+            provisional_stage=stages[framework_id, scored_domain.explanation.provisional_stage],
+            incomplete=scored_domain.incomplete,
+            answered=scored_domain.answered,
+            explanation=explanation_record(scored_domain.explanation),
+        )
+        for result, domain, scored_domain, framework_id in domain_rows
+    )
+    return results
+
+
+def explanation_record(explanation: Explanation) -> dict:
+    """The explanation as JSON: what a page or a download needs to show the reasons."""
+    return {
+        "summary": explanation.summary,
+        "next_steps": explanation.next_steps,
+        "next_stage": explanation.next_stage,
+        "next_threshold": _plain(explanation.next_threshold),
+        "points_needed": round(explanation.points_needed, 6),
+        "reachable": explanation.reachable,
+        "missing_mandatory": list(explanation.missing_mandatory),
+        "unmet_gates": [gate.question_code for gate in explanation.unmet_gates],
+        "gates_met": [gate.question_code for gate in explanation.gates_met],
+        "changes": [
+            {"question": change.question_code, "instruction": change.instruction}
+            for change in explanation.changes
+        ],
+    }
+
+
+def _plain(number: float | Decimal | None) -> float | None:
+    return None if number is None else float(number)

@@ -1,0 +1,123 @@
+"""Stored results: built from the database in a fixed number of queries, refreshed on change."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import TestCase
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from assessments.models import Assessment, AssessmentResult, DomainResult, Response
+from assessments.services.demo import demo_seed
+from assessments.services.organisations import organisations_load
+from assessments.services.scoring import assessment_answers, assessment_results_refresh
+from frameworks.models import AnswerOption
+from frameworks.scoring.engine import ENGINE_VERSION, score_assessment
+from frameworks.selectors import framework_definition
+from frameworks.services import framework_load
+
+from ..frameworks.conftest import SHIPPED
+
+
+def queries_to_refresh(assessments) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assessment_results_refresh(assessments=assessments)
+    return len(captured)
+
+
+class TestStoredResults(TestCase):
+    """Demo data seeded once; each test runs in its own rolled-back transaction."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        organisations_load()
+        framework_load(path=SHIPPED, publish=True)
+        demo_seed()
+
+    def test_refresh_uses_the_same_number_of_queries_for_one_or_many_assessments(self):
+        # Ten keeps SQLite's bulk inserts in one batch; PostgreSQL never splits them.
+        one = queries_to_refresh(Assessment.objects.all()[:1])
+        many = queries_to_refresh(Assessment.objects.all()[:10])
+        assert one == many
+
+    def test_stored_result_matches_the_engine(self):
+        assessment = Assessment.objects.select_related("cycle__framework").get(
+            organisation__ods_code="R0A", cycle__name="2026/27"
+        )
+        definition = framework_definition(framework=assessment.cycle.framework)
+        answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
+        expected = score_assessment(definition, answers)
+        stored = AssessmentResult.objects.get(assessment=assessment)
+        assert stored.overall_score == pytest.approx(expected.overall.score)
+        assert stored.engine_version == ENGINE_VERSION
+        rows = {row.domain.code: row for row in stored.domains.select_related("domain", "stage")}
+        for domain in expected.domains:
+            assert rows[domain.code].score == pytest.approx(domain.score)
+            assert (
+                rows[domain.code].stage.code if rows[domain.code].stage else None
+            ) == domain.stage
+            assert rows[domain.code].explanation["summary"] == domain.explanation.summary
+
+    def test_answers_are_read_back_as_engine_answers(self):
+        response = (
+            Response.objects.filter(
+                question__type="multiple_choice", selected_options__isnull=False
+            )
+            .select_related("question")
+            .first()
+        )
+        answers = assessment_answers(assessment_ids=[response.assessment_id])
+        answer = answers[response.assessment_id][response.question.code]
+        expected = {option.order - 1 for option in response.selected_options.all()}
+        assert answer.selected == frozenset(expected)
+
+    def test_changing_an_answer_in_the_admin_refreshes_the_result(self):
+        response = (
+            Response.objects.filter(
+                question__type="scale", question__code="LG-01", assessment__cycle__name="2026/27"
+            )
+            .select_related("question", "option")
+            .first()
+        )
+        lowest = AnswerOption.objects.get(question=response.question, order=1)
+        highest = AnswerOption.objects.get(question=response.question, order=4)
+        new_option = lowest if response.option_id != lowest.pk else highest
+        before = DomainResult.objects.get(result__assessment=response.assessment, domain__code="LG")
+        admin = get_user_model().objects.create_superuser("admin", password="admin-password-1")
+        self.client.force_login(admin)
+        self.client.post(
+            reverse("admin:assessments_response_change", args=[response.pk]),
+            {
+                "assessment": response.assessment_id,
+                "question": response.question_id,
+                "option": new_option.pk,
+                "number_value": "",
+                "text_value": "",
+                "comment": "",
+                "version": response.version,
+            },
+        )
+        response.refresh_from_db()
+        assert response.option_id == new_option.pk
+        after = DomainResult.objects.get(result__assessment=response.assessment, domain__code="LG")
+        assert after.pk != before.pk
+        assert after.score != before.score
+
+    def test_score_assessments_command_rescores_a_cycle(self):
+        AssessmentResult.objects.all().delete()
+        out = io.StringIO()
+        call_command("score_assessments", "--cycle", "2025/26", stdout=out)
+        assert "Scored 202 assessment(s)." in out.getvalue()
+        assert AssessmentResult.objects.filter(assessment__cycle__name="2025/26").count() == 202
+        assert not AssessmentResult.objects.filter(assessment__cycle__name="2026/27").exists()
+
+
+@pytest.mark.django_db
+def test_score_assessments_names_an_unknown_cycle():
+    with pytest.raises(CommandError, match="No cycle named '1999/00'"):
+        call_command("score_assessments", "--cycle", "1999/00", stdout=io.StringIO())
