@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage
 
@@ -153,6 +156,9 @@ class Cycle(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def is_open_on(self, day) -> bool:
+        return self.opens_on <= day <= self.closes_on
+
 
 class AssessmentStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
@@ -183,8 +189,25 @@ class Assessment(models.Model):
         default=False, help_text="Synthetic demonstration data, never real returns."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    signed_off_name = models.CharField(max_length=200, blank=True)
+    signed_off_role = models.CharField(max_length=200, blank=True)
+    return_comment = models.TextField(
+        blank=True, help_text="The board's reason for returning it, shown to the digital lead."
+    )
 
     class Meta:
         ordering = ["cycle", "organisation__name"]
@@ -195,10 +218,23 @@ class Assessment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=AssessmentStatus.values), name="assessment_status_valid"
             ),
+            models.CheckConstraint(
+                condition=~Q(status="signed_off")
+                | Q(signed_off_at__isnull=False, submitted_at__isnull=False),
+                name="signed_off_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="submitted") | Q(submitted_at__isnull=False),
+                name="submitted_has_date",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.cycle.name}"
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in {AssessmentStatus.IN_PROGRESS, AssessmentStatus.RETURNED}
 
 
 class Response(models.Model):
@@ -238,6 +274,146 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} — {self.question.code}"
+
+
+class DomainAssignment(models.Model):
+    """Who answers a domain: a contributor edits only the domains assigned to them."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="assignments")
+    domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="domain_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "domain__order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "domain"], name="one_assignee_per_domain"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.domain.code} of {self.assessment} → {self.assignee}"
+
+
+class EvidenceKind(models.TextChoices):
+    LINK = "link", "Link"
+    FILE = "file", "File"
+
+
+def evidence_upload_path(evidence: Evidence, filename: str) -> str:
+    """A generated name: the uploader's file name is kept only as a label."""
+    return f"evidence/{evidence.assessment_id}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A link or an uploaded file supporting one answer; served only through a checked view."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=8, choices=EvidenceKind.choices)
+    url = models.URLField(max_length=500, blank=True)
+    file = models.FileField(upload_to=evidence_upload_path, blank=True, max_length=200)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+    carried_forward = models.BooleanField(default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["assessment", "question", "added_at"]
+        verbose_name_plural = "evidence"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="link", url__gt="", file="")
+                | Q(kind="file", url="", size__isnull=False) & ~Q(file=""),
+                name="evidence_is_a_link_or_a_file",
+            ),
+            models.CheckConstraint(
+                condition=Q(size__isnull=True) | Q(size__lte=10 * 1024 * 1024),
+                name="evidence_file_at_most_10_mb",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name or self.url
+
+
+class AuditAction(models.TextChoices):
+    STARTED = "started", "Assessment started"
+    ANSWER_CHANGED = "answer_changed", "Answer changed"
+    ANSWER_CONFIRMED = "answer_confirmed", "Carried-forward answer confirmed"
+    SAVE_REFUSED = "save_refused", "Save refused: someone else had saved first"
+    COMMENT_CHANGED = "comment_changed", "Comment changed"
+    EVIDENCE_ADDED = "evidence_added", "Evidence added"
+    EVIDENCE_REMOVED = "evidence_removed", "Evidence removed"
+    ASSIGNED = "assigned", "Domain assigned"
+    STATUS_CHANGED = "status_changed", "Status changed"
+
+
+class AuditEvent(models.Model):
+    """Every change to an assessment: who, when, what, old → new and why. Never edited."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    subject = models.CharField(max_length=64, blank=True, help_text="A question or domain code.")
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["assessment", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=AuditAction.values), name="audit_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a colleague join a trust with a role."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=MembershipRole.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="invitation_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.get_role_display()} at {self.organisation.name}"
 
 
 class AssessmentResult(models.Model):

@@ -1,13 +1,611 @@
-"""Pages of the assessment side of the portal."""
+"""Pages of the assessment journey.
 
+Each view parses the request, asks the policy, calls one service or selector and renders.
+Objects a user may not see at all are 404 (their existence is not confirmed); actions a user
+may see but not take are 403.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments.selectors import user_roles
+from assessments import policy, selectors
+from assessments.forms import (
+    AcceptInvitationForm,
+    AnswerForm,
+    AssignForm,
+    EvidenceFileForm,
+    EvidenceLinkForm,
+    InviteForm,
+    ReasonForm,
+    SignOffForm,
+    StartForm,
+)
+from assessments.models import (
+    Assessment,
+    Cycle,
+    DomainAssignment,
+    Evidence,
+    EvidenceKind,
+    MembershipRole,
+    Organisation,
+)
+from assessments.services import answers as answer_services
+from assessments.services import invitations as invitation_services
+from assessments.services import workflow
+from frameworks.models import Domain
+
+TEMPLATE = "assessments/{}.html"
+
+
+def _assessment(request: HttpRequest, pk: int) -> Assessment:
+    assessment = selectors.assessment_for(pk=pk)
+    if assessment is None or not policy.can_view_assessment(request.user, assessment):
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "problem.html", {"message": message}, status=400)
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in landing page: who you are and which organisations you act for."""
-    return render(request, "assessments/home.html", {"roles": user_roles(user=request.user)})
+    """Who you are, the trusts you act for and each trust's assessments."""
+    roles = selectors.user_roles(user=request.user)
+    organisation_ids = [membership.organisation_id for membership in roles.memberships]
+    by_trust = selectors.trust_assessments(organisation_ids=organisation_ids)
+    today = timezone.localdate()
+    open_cycles = list(Cycle.objects.filter(opens_on__lte=today, closes_on__gte=today))
+    trusts = []
+    for membership in roles.memberships:
+        assessments = by_trust.get(membership.organisation_id, [])
+        started = {assessment.cycle_id for assessment in assessments}
+        startable = [
+            cycle
+            for cycle in open_cycles
+            if cycle.pk not in started
+            and policy.can_start_assessment(request.user, membership.organisation, cycle)
+        ]
+        trusts.append(
+            {
+                "membership": membership,
+                "assessments": assessments,
+                "startable": startable,
+                "can_invite": policy.can_invite(request.user, membership.organisation),
+            }
+        )
+    return render(request, TEMPLATE.format("home"), {"roles": roles, "trusts": trusts})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, ods_code: str, cycle_id: int) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, ods_code=ods_code)
+    cycle = get_object_or_404(Cycle, pk=cycle_id)
+    if not policy.can_view_organisation(request.user, organisation):
+        raise Http404("No such trust.")
+    if not policy.can_start_assessment(request.user, organisation, cycle):
+        raise PermissionDenied("Only the trust's digital lead can start, while the cycle is open.")
+    previous = workflow.previous_assessment(organisation=organisation, cycle=cycle)
+    form = StartForm(request.POST or None) if previous else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        try:
+            assessment = workflow.assessment_start(
+                organisation=organisation,
+                cycle=cycle,
+                user=request.user,
+                copy_forward=bool(form and form.cleaned_data["copy_forward"] == "yes"),
+            )
+        except workflow.WorkflowError as error:
+            messages.info(request, str(error))
+            return redirect("home")
+        return redirect("task-list", pk=assessment.pk)
+    return render(
+        request,
+        TEMPLATE.format("start"),
+        {"organisation": organisation, "cycle": cycle, "previous": previous, "form": form},
+    )
+
+
+@login_required
+@require_GET
+def task_list(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    user = request.user
+    progress = selectors.task_list_for(
+        assessment=assessment, editable_ids=policy.editable_domain_ids(user, assessment)
+    )
+    context = {
+        "assessment": assessment,
+        "progress": progress,
+        "result": getattr(assessment, "result", None),
+        "can_submit": policy.can_submit(user, assessment),
+        "can_assign": policy.can_assign_domains(user, assessment),
+        "can_sign_off": policy.can_sign_off(user, assessment),
+        "can_reopen": policy.can_reopen(user, assessment),
+        "can_view_audit": policy.can_view_audit(user, assessment),
+        "answered": sum(row.answered for row in progress),
+        "total": sum(row.total for row in progress),
+    }
+    return render(request, TEMPLATE.format("task_list"), context)
+
+
+def _domain(assessment: Assessment, code: str) -> Domain:
+    return get_object_or_404(Domain, framework_id=assessment.cycle.framework_id, code=code)
+
+
+def _question_url(assessment: Assessment, code: str, name: str = "question-save") -> str:
+    return reverse(name, args=[assessment.pk, code])
+
+
+def _question_blocks(assessment, states, editable: bool, bound=None):
+    """Each question with its answer form (or read-only answer) and evidence forms."""
+    blocks = []
+    for state in states:
+        code = state.question.code
+        bound_here = bound or {}
+        block = {"state": state, "form": None, "link_form": None, "file_form": None}
+        if editable:
+            block["form"] = bound_here.get(code) or AnswerForm(
+                state=state, action=_question_url(assessment, code)
+            )
+            block["link_form"] = bound_here.get(f"{code}-link") or EvidenceLinkForm(
+                action=_question_url(assessment, code, "evidence-link"), prefix=f"{code}-link"
+            )
+            block["file_form"] = bound_here.get(f"{code}-file") or EvidenceFileForm(
+                action=_question_url(assessment, code, "evidence-file"), prefix=f"{code}-file"
+            )
+        blocks.append(block)
+    return blocks
+
+
+@login_required
+@require_GET
+def domain_page(request: HttpRequest, pk: int, domain_code: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    domain = _domain(assessment, domain_code)
+    return _render_domain(request, assessment, domain)
+
+
+def _render_domain(
+    request, assessment, domain, *, bound=None, failed=None, conflict=None, status=200
+):
+    states = selectors.questions_with_answers(assessment=assessment, domain=domain)
+    editable = policy.can_edit_domain(request.user, assessment, domain)
+    if failed is not None:
+        failed.helper.render_error_summary = False
+    context = {
+        "assessment": assessment,
+        "domain": domain,
+        "blocks": _question_blocks(assessment, states, editable, bound),
+        "editable": editable,
+        "failed_form": failed,
+        "conflict": conflict,
+        "result": selectors.domain_result_for(assessment=assessment, domain=domain),
+    }
+    return render(request, TEMPLATE.format("domain"), context, status=status)
+
+
+def _question_state(assessment: Assessment, code: str):
+    try:
+        question = answer_services.question_for(assessment=assessment, code=code)
+    except answer_services.AnswerInvalidError:
+        return None
+    [state] = [
+        s
+        for s in selectors.questions_with_answers(assessment=assessment, domain=question.domain)
+        if s.question.pk == question.pk
+    ]
+    return state
+
+
+@login_required
+@require_POST
+def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResponse:
+    """Save one answer: htmx swaps the question in place; without JavaScript the page reloads."""
+    assessment = _assessment(request, pk)
+    state = _question_state(assessment, question_code)
+    if state is None:
+        return _bad_request(
+            request, f"{question_code} is not a question of this assessment's framework."
+        )
+    question = state.question
+    if not policy.can_edit_domain(request.user, assessment, question.domain):
+        raise PermissionDenied("You cannot change answers in this domain now.")
+    action = _question_url(assessment, question.code)
+    form = AnswerForm(request.POST, state=state, action=action)
+    conflict = None
+    if form.is_valid():
+        try:
+            answer_services.response_save(
+                assessment=assessment,
+                question=question,
+                answer=form.answer_input(),
+                comment=form.cleaned_data["comment"].strip(),
+                based_on_version=form.cleaned_data["version"],
+                user=request.user,
+            )
+        except answer_services.StaleAnswerError as error:
+            conflict = error.stale
+            form = _overwrite_form(request, state, action, conflict)
+        except answer_services.AnswerInvalidError as error:
+            form.add_error("answer", str(error))
+        else:
+            if request.htmx:
+                fresh = _question_state(assessment, question.code)
+                return _question_fragment(request, assessment, fresh, saved=True)
+            messages.success(request, f"Your answer to {question.code} has been saved.")
+            url = reverse("domain", args=[assessment.pk, question.domain.code])
+            return redirect(f"{url}#question-{question.code}")
+    if request.htmx:
+        return _question_fragment(request, assessment, state, form=form, conflict=conflict)
+    return _render_domain(
+        request,
+        assessment,
+        question.domain,
+        bound={question.code: form},
+        failed=form if form.errors else None,
+        conflict=conflict,
+    )
+
+
+def _overwrite_form(request, state, action, conflict) -> AnswerForm:
+    """The person's own answer again, now based on the version they are replacing."""
+    data = request.POST.copy()
+    data[f"{state.question.code}-version"] = str(conflict.response.version)
+    form = AnswerForm(data, state=state, action=action)
+    form.helper.inputs[0].value = "Replace their answer with mine"
+    form.is_valid()
+    return form
+
+
+def _question_fragment(request, assessment, state, *, form=None, conflict=None, saved=False):
+    form = form or AnswerForm(state=state, action=_question_url(assessment, state.question.code))
+    [block] = _question_blocks(assessment, [state], True, {state.question.code: form})
+    return render(
+        request,
+        TEMPLATE.format("_question"),
+        {
+            "assessment": assessment,
+            "block": block,
+            "conflict": conflict,
+            "saved": saved,
+            "fragment": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def evidence_link(request: HttpRequest, pk: int, question_code: str) -> HttpResponse:
+    return _evidence_add(request, pk, question_code, kind=EvidenceKind.LINK)
+
+
+@login_required
+@require_POST
+def evidence_file(request: HttpRequest, pk: int, question_code: str) -> HttpResponse:
+    return _evidence_add(request, pk, question_code, kind=EvidenceKind.FILE)
+
+
+def _evidence_add(request, pk: int, question_code: str, *, kind: str) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    state = _question_state(assessment, question_code)
+    if state is None:
+        return _bad_request(
+            request, f"{question_code} is not a question of this assessment's framework."
+        )
+    question = state.question
+    if not policy.can_edit_domain(request.user, assessment, question.domain):
+        raise PermissionDenied("You cannot add evidence in this domain now.")
+    code = question.code
+    if kind == EvidenceKind.LINK:
+        form = EvidenceLinkForm(
+            request.POST,
+            action=_question_url(assessment, code, "evidence-link"),
+            prefix=f"{code}-link",
+        )
+    else:
+        form = EvidenceFileForm(
+            request.POST,
+            request.FILES,
+            action=_question_url(assessment, code, "evidence-file"),
+            prefix=f"{code}-file",
+        )
+    if form.is_valid():
+        try:
+            if kind == EvidenceKind.LINK:
+                answer_services.evidence_add_link(
+                    assessment=assessment,
+                    question=question,
+                    url=form.cleaned_data["url"],
+                    user=request.user,
+                )
+            else:
+                answer_services.evidence_add_file(
+                    assessment=assessment,
+                    question=question,
+                    upload=form.cleaned_data["file"],
+                    user=request.user,
+                )
+        except answer_services.AnswerInvalidError as error:
+            form.add_error("file", str(error))
+    if form.errors:
+        key = f"{code}-link" if kind == EvidenceKind.LINK else f"{code}-file"
+        return _render_domain(request, assessment, question.domain, bound={key: form}, failed=form)
+    messages.success(request, f"Evidence added to {code}.")
+    url = reverse("domain", args=[assessment.pk, question.domain.code])
+    return redirect(f"{url}#question-{code}")
+
+
+@login_required
+@require_GET
+def evidence_download(request: HttpRequest, pk: int) -> HttpResponse:
+    """Files are only ever served here, after the policy says yes."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("assessment", "assessment__cycle"), pk=pk
+    )
+    if not policy.can_download_evidence(request.user, evidence):
+        raise Http404("No such evidence.")
+    if evidence.kind != EvidenceKind.FILE:
+        return redirect(evidence.url)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The file is no longer stored.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name or "evidence",
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("assessment", "question__domain"), pk=pk
+    )
+    if not policy.can_view_assessment(request.user, evidence.assessment):
+        raise Http404("No such evidence.")
+    answer_services.evidence_remove(evidence=evidence, user=request.user)
+    messages.success(request, f"Evidence removed from {evidence.question.code}.")
+    url = reverse("domain", args=[evidence.assessment_id, evidence.question.domain.code])
+    return redirect(f"{url}#question-{evidence.question.code}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not policy.can_assign_domains(request.user, assessment):
+        raise PermissionDenied("Only the digital lead can assign domains.")
+    domains = list(Domain.objects.filter(framework_id=assessment.cycle.framework_id))
+    people = list(
+        get_user_model()
+        .objects.filter(
+            memberships__organisation_id=assessment.organisation_id,
+            memberships__role__in=[MembershipRole.CONTRIBUTOR, MembershipRole.DIGITAL_LEAD],
+        )
+        .order_by("first_name", "last_name", "username")
+    )
+    current = dict(
+        DomainAssignment.objects.filter(assessment=assessment).values_list(
+            "domain_id", "assignee_id"
+        )
+    )
+    form = AssignForm(request.POST or None, domains=domains, people=people, current=current)
+    if request.method == "POST" and form.is_valid():
+        for domain, assignee in form.assignments():
+            workflow.domain_assign(
+                assessment=assessment, domain=domain, assignee=assignee, user=request.user
+            )
+        messages.success(request, "Domain assignments saved.")
+        return redirect("task-list", pk=assessment.pk)
+    return render(
+        request,
+        TEMPLATE.format("assign"),
+        {"assessment": assessment, "form": form, "title": "Assign domains to colleagues"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check your answers, then submit (NHS.UK pattern)."""
+    assessment = _assessment(request, pk)
+    can_submit = policy.can_submit(request.user, assessment)
+    problems = []
+    if request.method == "POST":
+        if not can_submit:
+            raise PermissionDenied("Only the digital lead can submit, while it is open.")
+        try:
+            workflow.assessment_submit(assessment=assessment, user=request.user)
+        except workflow.SubmissionBlockedError as error:
+            problems = error.problems
+        else:
+            messages.success(request, "Self-assessment submitted to the board for sign-off.")
+            return redirect("task-list", pk=assessment.pk)
+    elif can_submit:
+        problems = workflow.submission_problems(assessment=assessment)
+    states = selectors.questions_with_answers(assessment=assessment)
+    return render(
+        request,
+        TEMPLATE.format("check_answers"),
+        {
+            "assessment": assessment,
+            "states": states,
+            "problems": problems,
+            "can_submit": can_submit,
+            "submit_attempted": request.method == "POST",
+        },
+        status=200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not policy.can_sign_off(request.user, assessment):
+        raise PermissionDenied("Only a board member can sign off a submitted self-assessment.")
+    form = SignOffForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if data["decision"] == "sign_off":
+            workflow.assessment_sign_off(
+                assessment=assessment, user=request.user, name=data["name"], role=data["role"]
+            )
+            messages.success(request, "Self-assessment signed off.")
+        else:
+            workflow.assessment_return(
+                assessment=assessment, user=request.user, comment=data["comment"]
+            )
+            messages.success(request, "Self-assessment returned to the digital lead.")
+        return redirect("task-list", pk=assessment.pk)
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "title": "Sign off or return this self-assessment",
+        "progress": selectors.task_list_for(assessment=assessment, editable_ids=set()),
+        "result": getattr(assessment, "result", None),
+    }
+    return render(request, TEMPLATE.format("sign_off"), context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not policy.can_reopen(request.user, assessment):
+        raise PermissionDenied("Only a framework admin can reopen a signed-off assessment.")
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workflow.assessment_reopen(
+            assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, "Assessment reopened.")
+        return redirect("task-list", pk=assessment.pk)
+    return render(
+        request,
+        TEMPLATE.format("reopen"),
+        {"assessment": assessment, "form": form, "title": "Reopen this self-assessment"},
+    )
+
+
+@login_required
+@require_GET
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not policy.can_view_audit(request.user, assessment):
+        raise PermissionDenied("Only the digital lead and NHS England can read the audit trail.")
+    events = selectors.audit_events_for(assessment=assessment)
+    return render(request, TEMPLATE.format("audit"), {"assessment": assessment, "events": events})
+
+
+@login_required
+@require_GET
+def audit_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    if not policy.can_view_audit(request.user, assessment):
+        raise PermissionDenied("Only the digital lead and NHS England can read the audit trail.")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"audit-{assessment.organisation.ods_code}-{assessment.cycle.name.replace('/', '-')}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["when", "who", "action", "subject", "old", "new", "reason"])
+    for event in selectors.audit_events_for(assessment=assessment):
+        writer.writerow(
+            [
+                timezone.localtime(event.at).isoformat(timespec="seconds"),
+                event.actor.get_username() if event.actor else "",
+                event.get_action_display(),
+                event.subject,
+                *(_csv_safe(value) for value in (event.old_value, event.new_value, event.reason)),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop a spreadsheet running an answer that starts like a formula."""
+    return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest, ods_code: str) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, ods_code=ods_code)
+    if not policy.can_view_organisation(request.user, organisation):
+        raise Http404("No such trust.")
+    if not policy.can_invite(request.user, organisation):
+        raise PermissionDenied("Only the trust's digital lead can invite colleagues.")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_services.invitation_create(
+                organisation=organisation,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                user=request.user,
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    reverse("accept-invitation", args=[token])
+                ),
+            )
+        except invitation_services.InvitationError as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+            return redirect("home")
+    return render(request, TEMPLATE.format("invite"), {"organisation": organisation, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = invitation_services.invitation_for_token(token=token)
+    except invitation_services.InvitationError as error:
+        return render(request, "problem.html", {"message": str(error)}, status=410)
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).exists()
+    form = AcceptInvitationForm(request.POST or None)
+    if existing:
+        form.fields["password"].required = False
+        form.fields["full_name"].required = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = invitation_services.invitation_accept(
+                token=token,
+                password=form.cleaned_data.get("password", ""),
+                full_name=form.cleaned_data.get("full_name", ""),
+            )
+        except invitation_services.InvitationError as error:
+            return render(request, "problem.html", {"message": str(error)}, status=410)
+        if existing:
+            messages.success(request, f"You now act for {invitation.organisation.name}.")
+            return redirect("login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect("home")
+    return render(
+        request,
+        TEMPLATE.format("accept_invitation"),
+        {
+            "invitation": invitation,
+            "form": form,
+            "existing": existing,
+            "title": f"Join {invitation.organisation.name}",
+        },
+    )

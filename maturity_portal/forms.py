@@ -20,4 +20,5 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = True
         self.helper.attrs = {"novalidate": ""}
+        self.helper.render_error_summary = False
         self.helper.add_input(Submit("submit", "Sign in"))

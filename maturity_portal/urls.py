@@ -2,17 +2,15 @@
 
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import TemplateView
 
-from assessments import views as assessment_views
 from maturity_portal import views
 
 admin.site.site_header = "Digital maturity portal administration"
 admin.site.site_title = "Digital maturity portal"
 
 urlpatterns = [
-    path("", assessment_views.home, name="home"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
     path(
@@ -22,4 +20,5 @@ urlpatterns = [
     ),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("assessments.urls")),
 ]
