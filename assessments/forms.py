@@ -72,6 +72,7 @@ class AnswerForm(forms.Form):
             "Confirm answer" if response is not None and response.carried_forward else "Save answer"
         )
         self.helper = _helper(action, button, target=f"question-{question.code}")
+        self.helper.legend_size = "s"  # the question's own heading is the larger one
 
     def _answer_field(self) -> forms.Field:
         question = self.state.question

@@ -39,7 +39,13 @@ class FrameworkLoadResult:
 
 def framework_load(*, path: Path, publish: bool = False) -> FrameworkLoadResult:
     """Validate a framework file and store it as a draft (or publish it), all or nothing."""
-    definition = read_framework_file(path)
+    return framework_import(definition=read_framework_file(path), publish=publish, source=path)
+
+
+def framework_import(
+    *, definition: FrameworkDef, publish: bool = False, source: Path | str = "definition"
+) -> FrameworkLoadResult:
+    """Store a validated definition: created, unchanged, or replacing a draft of that version."""
     with transaction.atomic():
         existing = (
             Framework.objects.select_for_update()
@@ -56,7 +62,7 @@ def framework_load(*, path: Path, publish: bool = False) -> FrameworkLoadResult:
         else:
             raise FrameworkFileError(
                 [
-                    f"{path}: version: {definition.code} {definition.version} is "
+                    f"{source}: version: {definition.code} {definition.version} is "
                     f"{existing.status} and differs from this file; published frameworks never "
                     "change, so give the file a new version"
                 ]

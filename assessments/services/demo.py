@@ -130,7 +130,7 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
         if reset:
             Assessment.objects.filter(is_demo=True).delete()
         cycles, cycles_created = _cycles(framework)
-        assessments, responses = _answers(framework, trusts, cycles)
+        assessments, responses = _answers(framework, trusts, cycles, demo_trust)
         _users(demo_trust)
     return DemoSummary(
         cycles_created=cycles_created,
@@ -158,8 +158,12 @@ def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
     return cycles, created_count
 
 
-def _answers(framework, trusts, cycles) -> tuple[int, int]:
-    """Answer every trust's missing assessments; the random stream never depends on what exists."""
+def _answers(framework, trusts, cycles, demo_trust) -> tuple[int, int]:
+    """Answer every trust's missing assessments; the random stream never depends on what exists.
+
+    The demo trust's latest cycle is left unstarted, so the demo digital lead can start it,
+    carrying the earlier year forward, as a real lead would.
+    """
     questions = list(
         Question.objects.filter(framework=framework)
         .select_related("domain")
@@ -197,7 +201,8 @@ def _answers(framework, trusts, cycles) -> tuple[int, int]:
                 for level in [float(np.clip(domain_level[question.domain.code] + growth, 0, 1))]
             ]
             keep = rng.random(len(questions)) < answered_share
-            if (trust.pk, cycle.pk) in existing:
+            left_for_the_demo_lead = trust.pk == demo_trust.pk and demo_cycle is DEMO_CYCLES[-1]
+            if (trust.pk, cycle.pk) in existing or left_for_the_demo_lead:
                 continue
             assessment = Assessment.objects.create(
                 organisation=trust,

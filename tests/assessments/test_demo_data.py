@@ -47,14 +47,16 @@ class TestSeededDemoData(TestCase):
         call_command("seed_demo", stdout=output)
         cls.output = output.getvalue()
 
-    def test_two_cycles_of_answers_for_every_trust(self):
+    def test_two_cycles_for_every_trust_but_the_demo_leads_current_one(self):
         assert list(Cycle.objects.order_by("opens_on").values_list("name", flat=True)) == [
             "2025/26",
             "2026/27",
         ]
-        trusts = Organisation.objects.count()
-        for cycle in Cycle.objects.all():
-            assert Assessment.objects.filter(cycle=cycle, is_demo=True).count() == trusts == 202
+        assert Organisation.objects.count() == 202
+        assert Assessment.objects.filter(cycle__name="2025/26", is_demo=True).count() == 202
+        later = Assessment.objects.filter(cycle__name="2026/27", is_demo=True)
+        assert later.count() == 201
+        assert not later.filter(organisation__ods_code="R0A").exists()
 
     def test_every_demo_row_is_flagged(self):
         assert not Assessment.objects.filter(is_demo=False).exists()
@@ -134,8 +136,8 @@ class TestDemoResults(TestCase):
         demo_seed()
 
     def test_every_demo_assessment_has_a_stored_result_per_domain(self):
-        assert AssessmentResult.objects.count() == Assessment.objects.count() == 404
-        assert DomainResult.objects.count() == 404 * 7
+        assert AssessmentResult.objects.count() == Assessment.objects.count() == 403
+        assert DomainResult.objects.count() == 403 * 7
 
     def test_every_domain_result_has_an_explanation(self):
         for explanation in DomainResult.objects.values_list("explanation", flat=True):

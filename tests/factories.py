@@ -1,0 +1,243 @@
+"""factory_boy factories and a small-framework builder for assessment tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from assessments.models import (
+    Assessment,
+    AssessmentStatus,
+    Cycle,
+    IntegratedCareBoard,
+    Membership,
+    NationalRole,
+    Organisation,
+    Region,
+)
+from frameworks.definition import (
+    BandDef,
+    DomainDef,
+    FrameworkDef,
+    GateDef,
+    OptionDef,
+    QuestionDef,
+    StageDef,
+)
+from frameworks.models import Framework
+from frameworks.services import framework_import
+
+PASSWORD = "a-long-test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.nhs.uk")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def saved(self, create, extracted, **kwargs):
+        if create:
+            self.save()
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"Y{n:02d}")
+    name = factory.Sequence(lambda n: f"Region {n}")
+
+
+class IcbFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IntegratedCareBoard
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"Q{n:02d}")
+    gss_code = factory.Sequence(lambda n: f"E54{n:06d}")
+    name = factory.Sequence(lambda n: f"NHS Test Integrated Care Board {n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("ods_code",)
+
+    ods_code = factory.Sequence(lambda n: f"T{n:02d}")
+    name = factory.Sequence(lambda n: f"Test Hospitals NHS Foundation Trust {n}")
+    trust_type = "acute"
+    region = factory.SubFactory(RegionFactory)
+    icb = factory.SubFactory(IcbFactory)
+
+
+def member(organisation: Organisation, role: str, username: str):
+    user = UserFactory(username=username)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def national(role: str, username: str):
+    user = UserFactory(username=username)
+    NationalRole.objects.create(user=user, role=role)
+    return user
+
+
+STAGES = tuple(
+    StageDef(code=code, name=code.capitalize(), descriptor=f"The {code} stage.")
+    for code in ("initial", "developing", "established", "advanced")
+)
+THRESHOLDS = (("developing", Decimal(25)), ("established", Decimal(50)), ("advanced", Decimal(75)))
+
+
+def _scale(code: str, **extra) -> QuestionDef:
+    return QuestionDef(
+        code=code,
+        title=f"Topic {code}",
+        text=f"How mature is topic {code}?",
+        guidance=f"Good looks like a clear plan for {code}.",
+        type="scale",
+        options=tuple(
+            OptionDef(label=f"{stage.name} practice for {code}", score=i, stage=stage.code)
+            for i, stage in enumerate(STAGES)
+        ),
+        **extra,
+    )
+
+
+def small_framework_definition(
+    *, questions_per_domain: int = 3, domains: int = 2, version: str = "1"
+) -> FrameworkDef:
+    """Domains D1, D2… Each has scale questions, plus one of every other type in D1."""
+    built = []
+    for d in range(1, domains + 1):
+        questions = [_scale(f"D{d}-{q:02d}") for q in range(1, questions_per_domain + 1)]
+        if d == 1:
+            questions += [
+                QuestionDef(
+                    code="D1-YN",
+                    title="Board strategy",
+                    text="Is there a board strategy?",
+                    guidance="Minutes show approval.",
+                    type="yes_no",
+                    gate=GateDef(stage="established"),
+                    options=(OptionDef(label="Yes", score=1), OptionDef(label="No", score=0)),
+                ),
+                QuestionDef(
+                    code="D1-PC",
+                    title="Training",
+                    text="What percentage completed training?",
+                    guidance="Most staff.",
+                    type="percentage",
+                    allows_na=True,
+                ),
+                QuestionDef(
+                    code="D1-NU",
+                    title="Old systems",
+                    text="How many systems are unsupported?",
+                    guidance="None.",
+                    type="number",
+                    unit="systems",
+                    bands=(
+                        BandDef(label="None", min=Decimal(0), max=Decimal(1), score=2),
+                        BandDef(label="One or more", min=Decimal(1), max=None, score=0),
+                    ),
+                ),
+                QuestionDef(
+                    code="D1-MC",
+                    title="Controls",
+                    text="Which controls are in place?",
+                    guidance="All of them.",
+                    type="multiple_choice",
+                    options=(
+                        OptionDef(label="Multi-factor authentication", score=1),
+                        OptionDef(label="Encryption", score=1),
+                        OptionDef(label="None of these", score=0),
+                    ),
+                ),
+                QuestionDef(
+                    code="D1-TX",
+                    title="Main barrier",
+                    text="What is the main barrier?",
+                    guidance="Say it plainly.",
+                    type="free_text",
+                    mandatory=False,
+                    weight=0,
+                ),
+            ]
+        built.append(
+            DomainDef(
+                code=f"D{d}",
+                name=f"Domain {d}",
+                description=f"What domain {d} covers.",
+                thresholds=THRESHOLDS,
+                questions=tuple(questions),
+            )
+        )
+    return FrameworkDef(
+        code="test-framework",
+        version=version,
+        name="Test framework",
+        description="A small framework for tests.",
+        overall_rule="median",
+        overall_thresholds=THRESHOLDS,
+        stages=STAGES,
+        domains=tuple(built),
+    )
+
+
+def published_framework(**options) -> Framework:
+    return framework_import(
+        definition=small_framework_definition(**options), publish=True
+    ).framework
+
+
+def open_cycle(framework: Framework, name: str = "2026/27") -> Cycle:
+    today = timezone.localdate()
+    return Cycle.objects.create(
+        name=name,
+        framework=framework,
+        opens_on=today - dt.timedelta(days=30),
+        closes_on=today + dt.timedelta(days=60),
+    )
+
+
+def closed_cycle(framework: Framework, name: str = "2025/26") -> Cycle:
+    today = timezone.localdate()
+    return Cycle.objects.create(
+        name=name,
+        framework=framework,
+        opens_on=today - dt.timedelta(days=400),
+        closes_on=today - dt.timedelta(days=35),
+    )
+
+
+def assessment_in(
+    organisation: Organisation, cycle: Cycle, status=AssessmentStatus.IN_PROGRESS, **fields
+) -> Assessment:
+    now = timezone.now()
+    if status in {AssessmentStatus.SUBMITTED, AssessmentStatus.SIGNED_OFF}:
+        fields.setdefault("submitted_at", now)
+    if status == AssessmentStatus.SIGNED_OFF:
+        fields.setdefault("signed_off_at", now)
+    return Assessment.objects.create(
+        organisation=organisation,
+        cycle=cycle,
+        status=status,
+        region=organisation.region,
+        icb=organisation.icb,
+        trust_type=organisation.trust_type,
+        **fields,
+    )
