@@ -55,6 +55,11 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     return assessment
 
 
+def _posted(request: HttpRequest):
+    """The POST data, or None on GET: an empty POST is still a POST and gets validated."""
+    return request.POST if request.method == "POST" else None
+
+
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "problem.html", {"message": message}, status=400)
 
@@ -99,7 +104,7 @@ def start(request: HttpRequest, ods_code: str, cycle_id: int) -> HttpResponse:
     if not policy.can_start_assessment(request.user, organisation, cycle):
         raise PermissionDenied("Only the trust's digital lead can start, while the cycle is open.")
     previous = workflow.previous_assessment(organisation=organisation, cycle=cycle)
-    form = StartForm(request.POST or None) if previous else None
+    form = StartForm(_posted(request)) if previous else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             assessment = workflow.assessment_start(
@@ -408,7 +413,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             "domain_id", "assignee_id"
         )
     )
-    form = AssignForm(request.POST or None, domains=domains, people=people, current=current)
+    form = AssignForm(_posted(request), domains=domains, people=people, current=current)
     if request.method == "POST" and form.is_valid():
         for domain, assignee in form.assignments():
             workflow.domain_assign(
@@ -463,7 +468,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not policy.can_sign_off(request.user, assessment):
         raise PermissionDenied("Only a board member can sign off a submitted self-assessment.")
-    form = SignOffForm(request.POST or None)
+    form = SignOffForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["decision"] == "sign_off":
@@ -493,7 +498,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not policy.can_reopen(request.user, assessment):
         raise PermissionDenied("Only a framework admin can reopen a signed-off assessment.")
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         workflow.assessment_reopen(
             assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
@@ -554,7 +559,7 @@ def invite(request: HttpRequest, ods_code: str) -> HttpResponse:
         raise Http404("No such trust.")
     if not policy.can_invite(request.user, organisation):
         raise PermissionDenied("Only the trust's digital lead can invite colleagues.")
-    form = InviteForm(request.POST or None)
+    form = InviteForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation_services.invitation_create(
@@ -581,7 +586,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     except invitation_services.InvitationError as error:
         return render(request, "problem.html", {"message": str(error)}, status=410)
     existing = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    form = AcceptInvitationForm(request.POST or None)
+    form = AcceptInvitationForm(_posted(request))
     if existing:
         form.fields["password"].required = False
         form.fields["full_name"].required = False

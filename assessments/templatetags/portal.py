@@ -34,5 +34,6 @@ def status_colour(status: str) -> str:
 
 
 @register.filter
-def one_decimal(score: float | None) -> str:
-    return "–" if score is None else f"{score:.1f}"
+def one_decimal(score) -> str:
+    """Scores to one decimal place; a missing score (None, or an empty lookup) is a dash."""
+    return f"{score:.1f}" if isinstance(score, int | float) else "–"
