@@ -1,20 +1,23 @@
 """Browser harness: Playwright driving Debian's Chromium against Django's live server.
 
 No browser is ever downloaded: Playwright launches ``/usr/bin/chromium``. Every page a journey
-visits goes through ``visit``/``check_page``, which runs axe-core for WCAG 2.2 A and AA rules and
+visits goes through ``check_page``, which runs axe-core for WCAG 2.2 A and AA rules and
 fails on any violation, with axe's own report in the message.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import CHROMIUM
+from tests.factories import PASSWORD
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures are
 # still synchronous, so Django's async-safety guard would refuse them.
@@ -70,3 +73,55 @@ def check_page(axe: Axe):
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture
+def sign_in(live_server, check_page):
+    """Sign in through the real sign-in page, checking it on the way."""
+
+    def go(page: Page, username: str) -> None:
+        page.goto(f"{live_server.url}/sign-in/")
+        check_page(page)
+        page.get_by_label("Username").fill(username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return go
+
+
+def without_javascript(browser: Browser, page: Page) -> Page:
+    """A second tab, signed in as the same person, where none of the portal's scripts run.
+
+    Every script request is refused, so the page behaves exactly as with JavaScript switched
+    off (no htmx, no NHS.UK components), while axe-core can still be injected to check it:
+    Chromium's own "JavaScript disabled" switch would stop axe too.
+    """
+    context = browser.new_context(locale="en-GB", storage_state=page.context.storage_state())
+    context.set_default_timeout(10_000)
+    context.route(re.compile(r".*\.m?js(\?.*)?$"), lambda route: route.abort())
+    return context.new_page()
+
+
+def assert_scripts_did_not_run(page: Page) -> None:
+    """The body class the portal's first script adds is absent: nothing ran."""
+    expect(page.locator("body")).not_to_have_class(re.compile("js-enabled"))
+
+
+def tab_to(page: Page, target, *, limit: int = 400) -> None:
+    """Press Tab until the target has focus, as a keyboard user would; fail if it never does.
+
+    A key press before this may have started loading the next page, so a check that lands
+    mid-navigation waits for the new page and looks again.
+    """
+    for _ in range(limit):
+        try:
+            if target.evaluate("element => document.activeElement === element"):
+                return
+        except PlaywrightError as error:
+            if "context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
+            continue
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {target}")

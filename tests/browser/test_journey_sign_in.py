@@ -42,7 +42,9 @@ def test_digital_lead_signs_in_and_sees_their_trust(page: Page, live_server, dem
     # The skip link's fragment stays on the URL through the redirect, as browsers do.
     expect(page).to_have_url(re.compile(rf"^{re.escape(live_server.url)}/(#maincontent)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Dana Lead")
-    expect(page.get_by_text("Manchester University NHS Foundation Trust")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Manchester University NHS Foundation Trust")
+    ).to_be_visible()
     expect(page.get_by_text("Trust digital lead")).to_be_visible()
     check_page(page)
 
