@@ -1,14 +1,19 @@
 """Admin for organisations, roles, cycles and assessments."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from assessments.models import (
     Assessment,
     AssessmentResult,
+    AuditEvent,
     Cycle,
+    DomainAssignment,
     DomainResult,
+    Evidence,
     IntegratedCareBoard,
+    Invitation,
     Membership,
     NationalRole,
     Organisation,
@@ -16,7 +21,8 @@ from assessments.models import (
     Response,
 )
 from assessments.services.organisations import organisation_record_admin_edit
-from assessments.services.scoring import assessment_results_refresh
+from assessments.services.workflow import WorkflowError, cycle_create, cycle_extend
+from frameworks.models import Framework, FrameworkStatus
 
 
 @admin.register(Region)
@@ -59,24 +65,61 @@ class NationalRoleAdmin(admin.ModelAdmin):
 
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
+    """Cycles use published frameworks; a cycle's framework never changes once created."""
+
     list_display = ("name", "framework", "opens_on", "closes_on")
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None):
+        return ("framework",) if obj is not None else ()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "framework":
+            kwargs["queryset"] = Framework.objects.filter(status=FrameworkStatus.PUBLISHED)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Cycle, form, change: bool) -> None:
+        try:
+            if change and form.changed_data == ["closes_on"]:
+                stored = Cycle.objects.get(pk=obj.pk)
+                cycle_extend(cycle=stored, closes_on=obj.closes_on, user=request.user)
+            elif not change:
+                cycle_create(
+                    name=obj.name,
+                    framework=obj.framework,
+                    opens_on=obj.opens_on,
+                    closes_on=obj.closes_on,
+                )
+            else:
+                super().save_model(request, obj, form, change)
+        except (WorkflowError, PermissionDenied) as error:
+            self.message_user(request, str(error), level=messages.ERROR)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Changes go through the portal's services, which check, audit and rescore them."""
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ("organisation", "cycle", "status", "trust_type", "region", "is_demo")
     list_filter = ("cycle", "status", "is_demo", "trust_type", "region")
     search_fields = ("organisation__name", "organisation__ods_code")
     list_select_related = ("organisation", "cycle", "region")
-    readonly_fields = ("created_at",)
 
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
-    """Answers edited here are rescored at once, like answers saved anywhere else."""
-
-    list_display = ("assessment", "question", "version", "updated_by", "updated_at")
-    list_filter = ("assessment__cycle",)
+class ResponseAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "question", "version", "carried_forward", "updated_by")
+    list_filter = ("assessment__cycle", "carried_forward")
     search_fields = ("assessment__organisation__name", "question__code")
     list_select_related = (
         "assessment__organisation",
@@ -84,16 +127,34 @@ class ResponseAdmin(admin.ModelAdmin):
         "question",
         "updated_by",
     )
-    raw_id_fields = ("assessment", "question", "option", "selected_options")
 
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        assessment_results_refresh(assessments=[form.instance.assessment])
 
-    def delete_model(self, request: HttpRequest, obj: Response) -> None:
-        assessment = obj.assessment
-        super().delete_model(request, obj)
-        assessment_results_refresh(assessments=[assessment])
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    list_display = ("at", "assessment", "actor", "action", "subject")
+    list_filter = ("action",)
+    search_fields = ("assessment__organisation__name", "subject", "actor__username")
+    list_select_related = ("assessment__organisation", "assessment__cycle", "actor")
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "question", "kind", "original_name", "url", "added_at")
+    list_select_related = ("assessment__organisation", "assessment__cycle", "question")
+    exclude = ("file",)
+
+
+@admin.register(DomainAssignment)
+class DomainAssignmentAdmin(ReadOnlyAdmin):
+    list_display = ("assessment", "domain", "assignee", "assigned_at")
+    list_select_related = ("assessment__organisation", "assessment__cycle", "domain", "assignee")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("email", "organisation", "role", "created_at", "expires_at", "accepted_at")
+    list_select_related = ("organisation",)
+    exclude = ("token_hash",)
 
 
 class DomainResultInline(admin.TabularInline):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections.abc import Iterator
 from functools import cache
 from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
+from django.test.utils import override_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -65,7 +67,8 @@ def _fail_missing_service(request: pytest.FixtureRequest) -> None:
     pytest.fail(f"CI=true but a required service is missing: {'; '.join(reasons)}")
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
     """Tests create many users; the production hasher is deliberately slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield

@@ -10,13 +10,19 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
-from assessments.models import Assessment, AssessmentResult, DomainResult, Response
+from assessments.models import (
+    Assessment,
+    AssessmentResult,
+    DomainResult,
+    Membership,
+    Response,
+)
+from assessments.services.answers import AnswerInput, response_save
 from assessments.services.demo import demo_seed
 from assessments.services.organisations import organisations_load
 from assessments.services.scoring import assessment_answers, assessment_results_refresh
-from frameworks.models import AnswerOption
+from frameworks.models import Question
 from frameworks.scoring.engine import ENGINE_VERSION, score_assessment
 from frameworks.selectors import framework_definition
 from frameworks.services import framework_load
@@ -47,7 +53,7 @@ class TestStoredResults(TestCase):
 
     def test_stored_result_matches_the_engine(self):
         assessment = Assessment.objects.select_related("cycle__framework").get(
-            organisation__ods_code="R0A", cycle__name="2026/27"
+            organisation__ods_code="R0B", cycle__name="2026/27"
         )
         definition = framework_definition(framework=assessment.cycle.framework)
         answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
@@ -76,35 +82,25 @@ class TestStoredResults(TestCase):
         expected = {option.order - 1 for option in response.selected_options.all()}
         assert answer.selected == frozenset(expected)
 
-    def test_changing_an_answer_in_the_admin_refreshes_the_result(self):
-        response = (
-            Response.objects.filter(
-                question__type="scale", question__code="LG-01", assessment__cycle__name="2026/27"
-            )
-            .select_related("question", "option")
-            .first()
+    def test_saving_an_answer_refreshes_the_stored_result(self):
+        assessment = Assessment.objects.filter(status="in_progress", cycle__name="2026/27").first()
+        lead = get_user_model().objects.create_user("lead", password="a-long-pass-2026")
+        Membership.objects.create(
+            user=lead, organisation=assessment.organisation, role="digital_lead"
         )
-        lowest = AnswerOption.objects.get(question=response.question, order=1)
-        highest = AnswerOption.objects.get(question=response.question, order=4)
-        new_option = lowest if response.option_id != lowest.pk else highest
-        before = DomainResult.objects.get(result__assessment=response.assessment, domain__code="LG")
-        admin = get_user_model().objects.create_superuser("admin", password="admin-password-1")
-        self.client.force_login(admin)
-        self.client.post(
-            reverse("admin:assessments_response_change", args=[response.pk]),
-            {
-                "assessment": response.assessment_id,
-                "question": response.question_id,
-                "option": new_option.pk,
-                "number_value": "",
-                "text_value": "",
-                "comment": "",
-                "version": response.version,
-            },
+        question = Question.objects.get(framework=assessment.cycle.framework, code="LG-01")
+        current = Response.objects.filter(assessment=assessment, question=question).first()
+        before = DomainResult.objects.get(result__assessment=assessment, domain__code="LG")
+        new_option = 1 if current is None or current.option.order != 1 else 4
+        response_save(
+            assessment=assessment,
+            question=question,
+            answer=AnswerInput(option=new_option),
+            comment="",
+            based_on_version=current.version if current else 0,
+            user=lead,
         )
-        response.refresh_from_db()
-        assert response.option_id == new_option.pk
-        after = DomainResult.objects.get(result__assessment=response.assessment, domain__code="LG")
+        after = DomainResult.objects.get(result__assessment=assessment, domain__code="LG")
         assert after.pk != before.pk
         assert after.score != before.score
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.test import Client
+from django.urls import reverse
 
 from assessments.models import (
     Assessment,
@@ -37,6 +39,7 @@ from assessments.services.workflow import (
     domain_assign,
 )
 from frameworks.models import Question
+from frameworks.services import framework_copy_as_draft
 
 from .conftest import pdf_upload
 
@@ -447,3 +450,22 @@ def test_expired_or_unknown_invitation_is_refused(world):
         invitation_accept(token=links[0], password="a-long-pass-2026", full_name="Late")
     with pytest.raises(InvitationError, match="not valid"):
         invitation_accept(token="made-up", password="a-long-pass-2026", full_name="Nobody")
+
+
+def test_admin_extends_a_cycle_through_the_service_and_offers_only_published_frameworks(world):
+    draft = framework_copy_as_draft(framework=world.framework, version="2")
+    admin = world.users["admin"]
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    client = Client()
+    client.force_login(admin)
+    page = client.get(reverse("admin:assessments_cycle_add")).content.decode()
+    assert f'value="{world.framework.pk}"' in page
+    assert f'value="{draft.pk}"' not in page
+    later = world.cycle.closes_on + dt.timedelta(days=30)
+    client.post(
+        reverse("admin:assessments_cycle_change", args=[world.cycle.pk]),
+        {"name": world.cycle.name, "opens_on": world.cycle.opens_on, "closes_on": later},
+    )
+    world.cycle.refresh_from_db()
+    assert world.cycle.closes_on == later
