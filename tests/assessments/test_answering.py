@@ -6,6 +6,7 @@ import dataclasses
 import html
 
 import pytest
+from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -201,3 +202,37 @@ def test_audit_csv_has_every_change_and_neutralises_formulas(world):
     assert response["Content-Type"].startswith("text/csv")
     assert "Answer changed,D1-01,(no answer),Developing practice for D1-01" in text
     assert "'=HYPERLINK" in text
+
+
+def test_invitation_journey_through_the_pages(world):
+    lead = signed_in("lead_a")
+    response = lead.post(
+        reverse("invite", args=[world.trust_a.ods_code]),
+        {"email": "new.colleague@nhs.net", "role": "contributor"},
+    )
+    assert response.status_code == 302
+    [email] = mail.outbox
+    link = next(word for word in email.body.split() if "/invitations/" in word)
+    path = link[link.index("/invitations/") :]
+    visitor = Client()
+    page = visitor.get(path).content.decode()
+    assert "Join Alpha Hospitals NHS Foundation Trust" in page
+    weak = visitor.post(path, {"full_name": "New Colleague", "password": "12345678"})
+    assert "This password is too common" in html.unescape(weak.content.decode())
+    done = visitor.post(path, {"full_name": "New Colleague", "password": "a-strong-pass-2026"})
+    assert done.status_code == 302
+    home = visitor.get(reverse("home")).content.decode()
+    assert "Alpha Hospitals NHS Foundation Trust" in home
+    assert "Contributor" in home
+    again = Client().get(path)
+    assert again.status_code == 410
+    assert "already been used" in html.unescape(again.content.decode())
+
+
+def test_invalid_invitation_email_is_explained(world):
+    response = signed_in("lead_a").post(
+        reverse("invite", args=[world.trust_a.ods_code]), {"email": "not-an-email", "role": ""}
+    )
+    page = response.content.decode()
+    assert "Enter an email address in the correct format, like name@nhs.net" in page
+    assert "Select their role" in page
