@@ -512,12 +512,17 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_GET
-def audit(request: HttpRequest, pk: int) -> HttpResponse:
+def _audited_assessment(request: HttpRequest, pk: int) -> Assessment:
     assessment = _assessment(request, pk)
     if not policy.can_view_audit(request.user, assessment):
         raise PermissionDenied("Only the digital lead and NHS England can read the audit trail.")
+    return assessment
+
+
+@login_required
+@require_GET
+def audit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _audited_assessment(request, pk)
     events = selectors.audit_events_for(assessment=assessment)
     return render(request, TEMPLATE.format("audit"), {"assessment": assessment, "events": events})
 
@@ -525,9 +530,7 @@ def audit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def audit_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    if not policy.can_view_audit(request.user, assessment):
-        raise PermissionDenied("Only the digital lead and NHS England can read the audit trail.")
+    assessment = _audited_assessment(request, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"audit-{assessment.organisation.ods_code}-{assessment.cycle.name.replace('/', '-')}"
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'

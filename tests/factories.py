@@ -19,6 +19,7 @@ from assessments.models import (
     Organisation,
     Region,
 )
+from assessments.services.answers import AnswerInput, response_save
 from frameworks.definition import (
     BandDef,
     DomainDef,
@@ -28,7 +29,7 @@ from frameworks.definition import (
     QuestionDef,
     StageDef,
 )
-from frameworks.models import Framework
+from frameworks.models import Framework, Question
 from frameworks.services import framework_import
 
 PASSWORD = "a-long-test-password-2026"
@@ -241,3 +242,28 @@ def assessment_in(
         trust_type=organisation.trust_type,
         **fields,
     )
+
+
+def answer_all(assessment: Assessment, user, *, mandatory_only: bool = True) -> None:
+    """Give every (mandatory) question a valid answer through the real service."""
+    questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
+    if mandatory_only:
+        questions = questions.filter(mandatory=True)
+    for question in questions:
+        match question.type:
+            case "multiple_choice":
+                answer = AnswerInput(selected=frozenset({1, 2}))
+            case "percentage" | "number":
+                answer = AnswerInput(number=Decimal(70))
+            case "free_text":
+                answer = AnswerInput(text="Funding")
+            case _:
+                answer = AnswerInput(option=2)
+        response_save(
+            assessment=assessment,
+            question=question,
+            answer=answer,
+            comment="Noted",
+            based_on_version=0,
+            user=user,
+        )

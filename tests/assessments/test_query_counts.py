@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 from django.db import connection
 from django.test import Client
@@ -11,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from assessments.models import Evidence, Response
-from assessments.services.answers import AnswerInput, response_save
 from frameworks.models import Question
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,
+    answer_all,
     assessment_in,
     member,
     open_cycle,
@@ -31,24 +29,8 @@ def answered_assessment(questions_per_domain: int, domains: int, username: str):
     trust = OrganisationFactory()
     lead = member(trust, "digital_lead", username)
     assessment = assessment_in(trust, open_cycle(framework, name=username))
+    answer_all(assessment, lead, mandatory_only=False)
     for question in Question.objects.filter(framework=framework):
-        match question.type:
-            case "multiple_choice":
-                answer = AnswerInput(selected=frozenset({1, 2}))
-            case "percentage" | "number":
-                answer = AnswerInput(number=Decimal(5))
-            case "free_text":
-                answer = AnswerInput(text="Funding")
-            case _:
-                answer = AnswerInput(option=2)
-        response_save(
-            assessment=assessment,
-            question=question,
-            answer=answer,
-            comment="Noted",
-            based_on_version=0,
-            user=lead,
-        )
         Evidence.objects.create(
             assessment=assessment, question=question, kind="link", url="https://e.nhs.uk"
         )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -40,6 +39,7 @@ from assessments.services.workflow import (
 )
 from frameworks.models import Question
 from frameworks.services import framework_copy_as_draft
+from tests.factories import answer_all
 
 from .conftest import pdf_upload
 
@@ -59,17 +59,7 @@ def save(world, code, answer, user="lead_a", assessment=None, version=None):
 
 
 def answer_everything(world, assessment=None):
-    for question in Question.objects.filter(framework=world.framework, mandatory=True):
-        match question.type:
-            case "multiple_choice":
-                answer = AnswerInput(selected=frozenset({1}))
-            case "percentage" | "number":
-                answer = AnswerInput(number=Decimal(80))
-            case "free_text":
-                answer = AnswerInput(text="Funding")
-            case _:
-                answer = AnswerInput(option=2)
-        save(world, question.code, answer, assessment=assessment)
+    answer_all(assessment or world.assessment_a, world.users["lead_a"])
 
 
 def submitted(world):

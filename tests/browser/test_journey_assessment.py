@@ -14,11 +14,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import Assessment, AssessmentStatus, Response
-from assessments.services.answers import AnswerInput, response_save
 from assessments.services.workflow import assessment_submit
 from frameworks.models import Question
 from tests.factories import (
     OrganisationFactory,
+    answer_all,
     assessment_in,
     closed_cycle,
     member,
@@ -144,22 +144,7 @@ def test_lead_starts_answers_with_and_without_javascript_uploads_and_submits(
 
 def submitted_assessment(trust) -> Assessment:
     assessment = assessment_in(trust.organisation, trust.cycle)
-    for question in Question.objects.filter(framework=trust.framework, mandatory=True):
-        match question.type:
-            case "multiple_choice":
-                answer = AnswerInput(selected=frozenset({1}))
-            case "percentage" | "number":
-                answer = AnswerInput(number=Decimal(70))
-            case _:
-                answer = AnswerInput(option=2)
-        response_save(
-            assessment=assessment,
-            question=question,
-            answer=answer,
-            comment="",
-            based_on_version=0,
-            user=trust.lead,
-        )
+    answer_all(assessment, trust.lead)
     return assessment_submit(assessment=assessment, user=trust.lead)
 
 
