@@ -216,19 +216,26 @@ def _question_state(assessment: Assessment, code: str):
     return state
 
 
+def _editable_question(request: HttpRequest, pk: int, code: str):
+    """The assessment and question a post is about, or the response refusing it."""
+    assessment = _assessment(request, pk)
+    state = _question_state(assessment, code)
+    if state is None:
+        return _bad_request(request, f"{code} is not a question of this assessment's framework.")
+    if not policy.can_edit_domain(request.user, assessment, state.question.domain):
+        raise PermissionDenied("You cannot change answers or evidence in this domain now.")
+    return assessment, state
+
+
 @login_required
 @require_POST
 def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResponse:
     """Save one answer: htmx swaps the question in place; without JavaScript the page reloads."""
-    assessment = _assessment(request, pk)
-    state = _question_state(assessment, question_code)
-    if state is None:
-        return _bad_request(
-            request, f"{question_code} is not a question of this assessment's framework."
-        )
+    found = _editable_question(request, pk, question_code)
+    if isinstance(found, HttpResponse):
+        return found
+    assessment, state = found
     question = state.question
-    if not policy.can_edit_domain(request.user, assessment, question.domain):
-        raise PermissionDenied("You cannot change answers in this domain now.")
     action = _question_url(assessment, question.code)
     form = AnswerForm(request.POST, state=state, action=action)
     conflict = None
@@ -305,15 +312,11 @@ def evidence_file(request: HttpRequest, pk: int, question_code: str) -> HttpResp
 
 
 def _evidence_add(request, pk: int, question_code: str, *, kind: str) -> HttpResponse:
-    assessment = _assessment(request, pk)
-    state = _question_state(assessment, question_code)
-    if state is None:
-        return _bad_request(
-            request, f"{question_code} is not a question of this assessment's framework."
-        )
+    found = _editable_question(request, pk, question_code)
+    if isinstance(found, HttpResponse):
+        return found
+    assessment, state = found
     question = state.question
-    if not policy.can_edit_domain(request.user, assessment, question.domain):
-        raise PermissionDenied("You cannot add evidence in this domain now.")
     code = question.code
     if kind == EvidenceKind.LINK:
         form = EvidenceLinkForm(
