@@ -91,7 +91,7 @@ def response_save(
     try:
         with transaction.atomic():
             response = (
-                Response.objects.select_for_update()
+                Response.objects.select_for_update(of=("self",))
                 .filter(assessment=assessment, question=question)
                 .select_related("updated_by")
                 .first()

@@ -275,7 +275,11 @@ def _change_status(assessment: Assessment, user, new: AssessmentStatus, reason: 
 
 
 def _locked(assessment: Assessment) -> Assessment:
-    return Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+    return (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle")
+        .get(pk=assessment.pk)
+    )
 
 
 @transaction.atomic
