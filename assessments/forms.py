@@ -10,6 +10,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from django.utils.html import conditional_escape, format_html
 
 from assessments.evidence_files import ACCEPTED, ACCEPTED_LIST
 from assessments.models import MembershipRole
@@ -72,11 +73,14 @@ class AnswerForm(forms.Form):
             "Confirm answer" if response is not None and response.carried_forward else "Save answer"
         )
         self.helper = _helper(action, button, target=f"question-{question.code}")
+        # Without JavaScript the page that comes back opens at this question, not at the top.
+        self.helper.form_action = f"{action}#question-{question.code}"
         self.helper.legend_size = "s"  # the question's own heading is the larger one
 
     def _answer_field(self) -> forms.Field:
         question = self.state.question
-        label, hint = question.text, question.guidance
+        # The NHS.UK pack prints hints as HTML (Django's convention); guidance is plain text.
+        label, hint = question.text, conditional_escape(question.guidance)
         code = question.code
         match question.type:
             case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
@@ -96,7 +100,7 @@ class AnswerForm(forms.Form):
             case QuestionType.MULTIPLE_CHOICE:
                 return forms.MultipleChoiceField(
                     label=label,
-                    help_text=f"{hint} Select all that apply.",
+                    help_text=format_html("{} Select all that apply.", hint),
                     choices=[(str(option.order), option.label) for option in self.state.options],
                     widget=forms.CheckboxSelectMultiple,
                     required=False,
@@ -360,6 +364,8 @@ class InviteForm(forms.Form):
 
 
 class AcceptInvitationForm(forms.Form):
+    """A new account's name and password; someone who already has an account only accepts."""
+
     full_name = forms.CharField(
         label="Your full name",
         max_length=150,
@@ -373,9 +379,12 @@ class AcceptInvitationForm(forms.Form):
         error_messages={"required": "Create a password"},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, existing_account: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("", "Accept and sign in")
+        if existing_account:
+            del self.fields["full_name"]
+            del self.fields["password"]
+        self.helper = _helper("", "Accept invitation" if existing_account else "Accept and sign in")
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]

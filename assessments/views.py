@@ -541,13 +541,16 @@ def audit_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer.writerow(["when", "who", "action", "subject", "old", "new", "reason"])
     for event in selectors.audit_events_for(assessment=assessment):
         writer.writerow(
-            [
+            _csv_safe(value)
+            for value in (
                 timezone.localtime(event.at).isoformat(timespec="seconds"),
                 event.actor.get_username() if event.actor else "",
                 event.get_action_display(),
                 event.subject,
-                *(_csv_safe(value) for value in (event.old_value, event.new_value, event.reason)),
-            ]
+                event.old_value,
+                event.new_value,
+                event.reason,
+            )
         )
     return response
 
@@ -591,11 +594,8 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
         invitation = invitation_services.invitation_for_token(token=token)
     except invitation_services.InvitationError as error:
         return render(request, "problem.html", {"message": str(error)}, status=410)
-    existing = get_user_model().objects.filter(email__iexact=invitation.email).exists()
-    form = AcceptInvitationForm(_posted(request))
-    if existing:
-        form.fields["password"].required = False
-        form.fields["full_name"].required = False
+    existing = invitation_services.existing_account(email=invitation.email) is not None
+    form = AcceptInvitationForm(_posted(request), existing_account=existing)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_services.invitation_accept(

@@ -90,6 +90,7 @@ def response_save(
     option, selected = _checked(question, answer, options)
     try:
         with transaction.atomic():
+            assessment = _locked_for_editing(assessment, question, user)
             response = (
                 Response.objects.select_for_update(of=("self",))
                 .filter(assessment=assessment, question=question)
@@ -97,6 +98,11 @@ def response_save(
                 .first()
             )
             current_version = response.version if response is not None else 0
+            if response is None and based_on_version != 0:
+                raise AnswerInvalidError(
+                    f"{question.code} changed while you were answering it. Reload the page "
+                    "and try again."
+                )
             if current_version != based_on_version:
                 stale = StaleAnswer(response=response, description=_describe(response))
             else:
@@ -126,6 +132,18 @@ def response_save(
         "had been saved",
     )
     raise StaleAnswerError(stale)
+
+
+def _locked_for_editing(assessment: Assessment, question: Question, user) -> Assessment:
+    """Lock the assessment row and ask the policy again, so no save lands after a submission."""
+    locked = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("cycle", "organisation")
+        .get(pk=assessment.pk)
+    )
+    if not policy.can_edit_domain(user, locked, question.domain):
+        raise PermissionDenied("You cannot change answers or evidence in this domain now.")
+    return locked
 
 
 def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerOption]):
@@ -238,9 +256,7 @@ def _mark_in_progress(assessment: Assessment, user) -> None:
 @transaction.atomic
 def response_confirm(*, response: Response, user) -> Response:
     """Confirm a carried-forward answer as still true this year."""
-    assessment = response.assessment
-    if not policy.can_edit_domain(user, assessment, response.question.domain):
-        raise PermissionDenied("You cannot confirm answers in this domain now.")
+    assessment = _locked_for_editing(response.assessment, response.question, user)
     if not response.carried_forward:
         return response
     response.carried_forward = False
@@ -262,8 +278,7 @@ def response_confirm(*, response: Response, user) -> Response:
 
 @transaction.atomic
 def evidence_add_link(*, assessment: Assessment, question: Question, url: str, user) -> Evidence:
-    if not policy.can_edit_domain(user, assessment, question.domain):
-        raise PermissionDenied("You cannot add evidence in this domain now.")
+    assessment = _locked_for_editing(assessment, question, user)
     evidence = Evidence.objects.create(
         assessment=assessment, question=question, kind=EvidenceKind.LINK, url=url, added_by=user
     )
@@ -282,8 +297,7 @@ def evidence_add_file(
     *, assessment: Assessment, question: Question, upload: UploadedFile, user
 ) -> Evidence:
     """Store an upload under a generated name after checking its size and its real content."""
-    if not policy.can_edit_domain(user, assessment, question.domain):
-        raise PermissionDenied("You cannot add evidence in this domain now.")
+    assessment = _locked_for_editing(assessment, question, user)
     try:
         content_type = check_evidence_file(upload)
     except EvidenceFileError as error:
@@ -312,8 +326,7 @@ def evidence_add_file(
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, user) -> None:
     """Remove evidence from the answer. The stored file stays: the audit trail may refer to it."""
-    if not policy.can_edit_domain(user, evidence.assessment, evidence.question.domain):
-        raise PermissionDenied("You cannot remove evidence in this domain now.")
+    _locked_for_editing(evidence.assessment, evidence.question, user)
     audit_record(
         assessment=evidence.assessment,
         actor=user,

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments import policy
@@ -62,6 +63,16 @@ def invitation_create(
     return invitation
 
 
+def existing_account(*, email: str):
+    """The account an invitation belongs to: the same email, or an email used as a username."""
+    return (
+        get_user_model()
+        .objects.filter(Q(email__iexact=email) | Q(username__iexact=email))
+        .order_by("pk")
+        .first()
+    )
+
+
 def invitation_for_token(*, token: str) -> Invitation:
     invitation = (
         Invitation.objects.filter(token_hash=_hash(token)).select_related("organisation").first()
@@ -82,11 +93,12 @@ def invitation_accept(*, token: str, password: str, full_name: str):
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None:
         raise InvitationError("This invitation has already been used. Sign in instead.")
-    user_model = get_user_model()
-    user = user_model.objects.filter(email__iexact=invitation.email).first()
+    user = existing_account(email=invitation.email)
     if user is None:
+        if not password:
+            raise InvitationError("Create a password to accept the invitation.")
         first, _, last = full_name.strip().partition(" ")
-        user = user_model.objects.create_user(
+        user = get_user_model().objects.create_user(
             username=invitation.email,
             email=invitation.email,
             password=password,

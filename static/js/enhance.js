@@ -21,3 +21,14 @@ document.addEventListener("htmx:afterSettle", (event) => {
     message.focus();
   }
 });
+
+// A save the server refuses (no longer allowed, bad request) or cannot reach is sent again as an
+// ordinary form post, so the person sees the full page that explains what happened.
+function postWithoutHtmx(event) {
+  const form = event.detail.elt;
+  if (form instanceof HTMLFormElement) {
+    HTMLFormElement.prototype.submit.call(form);
+  }
+}
+document.addEventListener("htmx:responseError", postWithoutHtmx);
+document.addEventListener("htmx:sendError", postWithoutHtmx);

@@ -11,9 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import AuditAction, AuditEvent, Evidence, Response
-from frameworks.services import framework_import
-from tests.factories import PASSWORD, small_framework_definition
+from assessments.models import AuditAction, AuditEvent, Evidence, Membership, Response
+from assessments.services.invitations import invitation_create
+from frameworks.models import Question
+from frameworks.services import framework_copy_as_draft, framework_import, framework_publish
+from tests.factories import PASSWORD, UserFactory, small_framework_definition
 
 from .conftest import pdf_upload
 
@@ -236,3 +238,74 @@ def test_invalid_invitation_email_is_explained(world):
     page = response.content.decode()
     assert "Enter an email address in the correct format, like name@nhs.net" in page
     assert "Select their role" in page
+
+
+def test_crafted_version_for_an_unanswered_question_is_refused_plainly(world):
+    response = post_answer(signed_in("lead_a"), world, "D1-01", "2", version=5)
+    assert response.status_code == 200
+    assert "changed while you were answering it" in html.unescape(response.content.decode())
+    assert stored(world, "D1-01") is None
+
+
+def test_conflict_without_javascript_is_announced_at_the_top(world):
+    post_answer(signed_in("lead_a"), world, "D1-01", "2")
+    page = post_answer(signed_in("contributor_a"), world, "D1-01", "4").content.decode()
+    assert "<title>Error:" in page
+    assert '<a href="#question-D1-01">D1-01 was changed by someone else' in page
+    assert 'action="/assessments/' in page
+    assert '/questions/D1-01/#question-D1-01"' in page
+
+
+def test_guidance_is_shown_as_text_never_as_html(world):
+    draft = framework_copy_as_draft(framework=world.framework, version="xss")
+    Question.objects.filter(framework=draft, code="D1-01").update(
+        guidance='<img src=x onerror="alert(1)">'
+    )
+    framework_publish(framework=draft)
+    world.cycle.framework = draft
+    world.cycle.save()
+    page = signed_in("lead_a").get(reverse("domain", args=[world.assessment_a.pk, "D1"]))
+    text = page.content.decode()
+    assert "<img src=x" not in text
+    assert "&lt;img src=x onerror=" in text
+
+
+def test_someone_with_an_account_accepts_an_invitation_without_a_new_password(world):
+    links = []
+    invitation_create(
+        organisation=world.trust_a,
+        email=world.users["lead_b"].email,
+        role="contributor",
+        user=world.users["lead_a"],
+        accept_url_for=lambda token: links.append(token) or token,
+    )
+    path = reverse("accept-invitation", args=[links[0]])
+    page = Client().get(path).content.decode()
+    assert "Create a password" not in page
+    response = Client().post(path, {})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=world.users["lead_b"], organisation=world.trust_a)
+
+
+def test_invited_email_already_used_as_a_username_links_that_account(world):
+    existing = UserFactory(username="shared@nhs.net", email="other@example.nhs.uk")
+    links = []
+    invitation_create(
+        organisation=world.trust_a,
+        email="shared@nhs.net",
+        role="board_member",
+        user=world.users["lead_a"],
+        accept_url_for=lambda token: links.append(token) or token,
+    )
+    response = Client().post(reverse("accept-invitation", args=[links[0]]), {})
+    assert response.status_code == 302
+    assert Membership.objects.get(user=existing, organisation=world.trust_a).role == "board_member"
+
+
+def test_audit_csv_neutralises_formulas_in_every_column(world):
+    sneaky = UserFactory(username="=cmd|'/C calc'!A0@x.nhs.uk")
+    Membership.objects.create(user=sneaky, organisation=world.trust_a, role="digital_lead")
+    post_answer(signed_in(sneaky.username), world, "D1-01", "2")
+    text = signed_in("lead_a").get(reverse("audit-csv", args=[world.assessment_a.pk])).content
+    assert b"\n=cmd" not in text
+    assert b",'=cmd" in text

@@ -459,3 +459,23 @@ def test_admin_extends_a_cycle_through_the_service_and_offers_only_published_fra
     )
     world.cycle.refresh_from_db()
     assert world.cycle.closes_on == later
+
+
+def test_a_save_prepared_before_submission_cannot_land_after_it(world):
+    stale_copy = Assessment.objects.get(pk=world.assessment_a.pk)
+    submitted(world)
+    question = Question.objects.get(framework=world.framework, code="D1-01")
+    before = Response.objects.get(assessment=world.assessment_a, question=question)
+    stale_copy.status = AssessmentStatus.RETURNED  # as the page saw it before the resubmission
+    with pytest.raises(PermissionDenied):
+        response_save(
+            assessment=stale_copy,
+            question=question,
+            answer=AnswerInput(option=4),
+            comment="",
+            based_on_version=before.version,
+            user=world.users["lead_a"],
+        )
+    world.assessment_a.refresh_from_db()
+    assert world.assessment_a.status == AssessmentStatus.SUBMITTED
+    assert Response.objects.get(pk=before.pk).version == before.version

@@ -277,3 +277,16 @@ def test_whole_lead_journey_by_keyboard_alone(
     expect(page.get_by_text("Self-assessment submitted to the board for sign-off.")).to_be_visible()
     check_page(page)
     assert assessment_of(trust).status == AssessmentStatus.SUBMITTED
+
+
+def test_save_refused_by_the_server_shows_the_explanation_page(
+    page: Page, live_server, trust, sign_in, check_page
+):
+    assessment = assessment_in(trust.organisation, trust.cycle)
+    answer_all(assessment, trust.lead)
+    sign_in(page, "lead")
+    page.goto(f"{live_server.url}/assessments/{assessment.pk}/domains/D1/")
+    assessment_submit(assessment=assessment, user=trust.lead)  # meanwhile, in another tab
+    page.locator("#question-D1-01").get_by_role("button", name="Save answer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot do this")
+    check_page(page)
