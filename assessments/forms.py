@@ -158,9 +158,18 @@ class AnswerForm(forms.Form):
         not_applicable = cleaned.get("not_applicable") or answer == NOT_APPLICABLE
         if "answer" in self.errors or not_applicable:
             return cleaned
+        exclusive = {
+            str(option.order): option.label for option in self.state.options if option.exclusive
+        }
         match question.type:
             case QuestionType.MULTIPLE_CHOICE if not answer:
                 self.add_error("answer", f"Select at least one option for {code}")
+            case QuestionType.MULTIPLE_CHOICE if len(answer) > 1 and set(answer) & set(exclusive):
+                label = exclusive[next(iter(set(answer) & set(exclusive)))]
+                self.add_error(
+                    "answer",
+                    f"Select '{label}' on its own for {code}, or the other options without it",
+                )
             case QuestionType.PERCENTAGE if answer is None:
                 self.add_error("answer", f"Enter a percentage for {code}")
             case QuestionType.PERCENTAGE if not 0 <= answer <= 100:

@@ -40,6 +40,7 @@ class OptionDef:
     label: str
     score: int
     stage: str | None = None
+    exclusive: bool = False
 
 
 @dataclass(frozen=True)

@@ -328,6 +328,9 @@ class AnswerOption(FrozenContentModel):
     stage = models.ForeignKey(
         Stage, on_delete=models.RESTRICT, null=True, blank=True, related_name="options"
     )
+    exclusive = models.BooleanField(
+        default=False, help_text="Multiple choice: this option ('None of these') stands alone."
+    )
     band_min = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     band_max = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 

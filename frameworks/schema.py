@@ -58,7 +58,7 @@ QUESTION_KEYS = (
     "bands",
 )
 GATE_KEYS = ("stage", "minimum")
-OPTION_KEYS = ("label", "score", "stage")
+OPTION_KEYS = ("label", "score", "stage", "exclusive")
 BAND_KEYS = ("label", "min", "max", "score")
 
 
@@ -416,8 +416,15 @@ class _Checker:
             if stage is not None and stage not in stage_codes:
                 self.error(_join(option_path, "stage"), f"{stage!r} is not one of the stages")
                 stage = None
+            exclusive = self.flag(option, "exclusive", option_path, False)
+            if exclusive and kind != "multiple_choice":
+                self.error(_join(option_path, "exclusive"), "only multiple-choice options can be")
+            if exclusive and score:
+                self.error(_join(option_path, "exclusive"), "an exclusive option scores 0")
             if label is not None and score is not None:
-                options.append(OptionDef(label=label, score=score, stage=stage))
+                options.append(
+                    OptionDef(label=label, score=score, stage=stage, exclusive=exclusive)
+                )
         self.unique(raw, lambda o: _get(o, "label"), where, "option label")
         if len(options) == len(raw):
             self.check_options_for_type(options, where, kind, stage_codes)
@@ -581,6 +588,8 @@ def _option_document(option: OptionDef) -> dict:
     document: dict[str, Any] = {"label": option.label, "score": option.score}
     if option.stage is not None:
         document["stage"] = option.stage
+    if option.exclusive:
+        document["exclusive"] = True
     return document
 
 

@@ -90,7 +90,10 @@ def _question_definition(
         unit=question.unit,
         options=tuple(
             OptionDef(
-                label=option.label, score=option.score, stage=stage_codes.get(option.stage_id)
+                label=option.label,
+                score=option.score,
+                stage=stage_codes.get(option.stage_id),
+                exclusive=option.exclusive,
             )
             for option in options
             if not option.is_band

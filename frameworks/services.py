@@ -192,6 +192,7 @@ def _options_for(question: Question, definition, stage_by_code: dict[str, Stage]
             label=option.label,
             score=option.score,
             stage=stage_by_code[option.stage] if option.stage else None,
+            exclusive=option.exclusive,
         )
     for order, band in enumerate(definition.bands, start=1):
         yield AnswerOption(

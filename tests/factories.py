@@ -165,7 +165,7 @@ def small_framework_definition(
                     options=(
                         OptionDef(label="Multi-factor authentication", score=1),
                         OptionDef(label="Encryption", score=1),
-                        OptionDef(label="None of these", score=0),
+                        OptionDef(label="None of these", score=0, exclusive=True),
                     ),
                 ),
                 QuestionDef(

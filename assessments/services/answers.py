@@ -162,7 +162,13 @@ def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerO
                 raise AnswerInvalidError("Select at least one option.")
             if not answer.selected <= set(options):
                 raise AnswerInvalidError("Select only the options shown.")
-            return None, [options[order] for order in sorted(answer.selected)]
+            chosen = [options[order] for order in sorted(answer.selected)]
+            alone = next((option for option in chosen if option.exclusive), None)
+            if alone is not None and len(chosen) > 1:
+                raise AnswerInvalidError(
+                    f"Select '{alone.label}' on its own, or the other options without it."
+                )
+            return None, chosen
         case QuestionType.PERCENTAGE:
             if answer.number is None or not 0 <= answer.number <= 100:
                 raise AnswerInvalidError("Enter a percentage between 0 and 100.")

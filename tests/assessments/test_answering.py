@@ -94,6 +94,11 @@ def test_overwriting_after_a_conflict_is_a_deliberate_second_save(world):
         ("D1-NU", "twelve", "Enter D1-NU as a number, like 12"),
         ("D1-NU", "-1", "Enter a number of 0 or more for D1-NU"),
         ("D1-MC", "7", "Select only the options shown for D1-MC"),
+        (
+            "D1-MC",
+            ["1", "3"],
+            "Select &#x27;None of these&#x27; on its own for D1-MC, or the other options",
+        ),
     ],
     ids=[
         "wrong option",
@@ -103,6 +108,7 @@ def test_overwriting_after_a_conflict_is_a_deliberate_second_save(world):
         "text in number",
         "negative number",
         "unknown checkbox",
+        "none of these and more",
     ],
 )
 def test_bad_answer_gets_a_clear_message_and_keeps_the_saved_answer(world, code, answer, message):

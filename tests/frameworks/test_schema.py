@@ -170,3 +170,29 @@ def test_options_on_a_percentage_question_are_refused(framework_file):
 
     [error] = errors_for(framework_file(add_options))
     assert "percentage questions have no options" in error
+
+
+def test_exclusive_option_must_be_a_zero_scoring_multiple_choice_option(framework_file):
+    def misuse(document):
+        first_question_of_type(document, "scale")["options"][0]["exclusive"] = True
+        multiple = first_question_of_type(document, "multiple_choice")
+        multiple["options"][0]["exclusive"] = True
+
+    errors = errors_for(framework_file(misuse))
+    assert any(
+        e.endswith("options[0].exclusive: only multiple-choice options can be") for e in errors
+    )
+    assert any(e.endswith("options[0].exclusive: an exclusive option scores 0") for e in errors)
+
+
+def test_shipped_none_of_these_options_are_exclusive(framework_file):
+    definition = read_framework_file(framework_file())
+    nones = [
+        option
+        for domain in definition.domains
+        for question in domain.questions
+        for option in question.options
+        if option.label == "None of these"
+    ]
+    assert nones
+    assert all(option.exclusive for option in nones)
