@@ -109,37 +109,25 @@ class AnswerForm(forms.Form):
                     },
                 )
             case QuestionType.PERCENTAGE:
-                return forms.DecimalField(
-                    label=f"{label} (%)",
-                    help_text=hint,
-                    required=False,
+                return _decimal_field(
+                    f"{label} (%)",
+                    hint,
+                    code,
                     max_digits=5,
-                    decimal_places=2,
-                    widget=forms.TextInput(
-                        attrs={"inputmode": "decimal", "class": "nhsuk-input--width-4"}
-                    ),
-                    error_messages={
-                        "invalid": f"Enter {code} as a number between 0 and 100, like 75",
-                        "max_digits": f"Enter a percentage between 0 and 100 for {code}",
-                        "max_decimal_places": f"Enter {code} with no more than 2 decimal places",
-                    },
+                    width=4,
+                    invalid=f"Enter {code} as a number between 0 and 100, like 75",
+                    too_big=f"Enter a percentage between 0 and 100 for {code}",
                 )
             case QuestionType.NUMBER:
                 unit = f" ({question.unit})" if question.unit else ""
-                return forms.DecimalField(
-                    label=f"{label}{unit}",
-                    help_text=hint,
-                    required=False,
+                return _decimal_field(
+                    f"{label}{unit}",
+                    hint,
+                    code,
                     max_digits=12,
-                    decimal_places=2,
-                    widget=forms.TextInput(
-                        attrs={"inputmode": "decimal", "class": "nhsuk-input--width-10"}
-                    ),
-                    error_messages={
-                        "invalid": f"Enter {code} as a number, like 12",
-                        "max_digits": f"Enter a smaller number for {code}",
-                        "max_decimal_places": f"Enter {code} with no more than 2 decimal places",
-                    },
+                    width=10,
+                    invalid=f"Enter {code} as a number, like 12",
+                    too_big=f"Enter a smaller number for {code}",
                 )
             case _:
                 return forms.CharField(
@@ -193,6 +181,26 @@ class AnswerForm(forms.Form):
                 return AnswerInput(number=answer)
             case _:
                 return AnswerInput(text=answer.strip())
+
+
+def _decimal_field(
+    label: str, hint: str, code: str, *, max_digits: int, width: int, invalid: str, too_big: str
+) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label,
+        help_text=hint,
+        required=False,
+        max_digits=max_digits,
+        decimal_places=2,
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "class": f"nhsuk-input--width-{width}"}
+        ),
+        error_messages={
+            "invalid": invalid,
+            "max_digits": too_big,
+            "max_decimal_places": f"Enter {code} with no more than 2 decimal places",
+        },
+    )
 
 
 def _initial(state: QuestionState) -> dict:
