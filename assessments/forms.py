@@ -43,7 +43,11 @@ def _helper(
 
 
 class AnswerForm(forms.Form):
-    """One question: the answer, a comment and the version the person started from."""
+    """One question: the answer, a comment and the version the person started from.
+
+    The form only parses what was posted; whether the answer fits the question (ranges, "None
+    of these" on its own) is decided once, by the answer service, whose message the view shows.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     comment = forms.CharField(
@@ -137,36 +141,6 @@ class AnswerForm(forms.Form):
                     max_length=5000,
                     widget=forms.Textarea(attrs={"rows": 4}),
                 )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        question = self.state.question
-        code = question.code
-        answer = cleaned.get("answer")
-        not_applicable = cleaned.get("not_applicable") or answer == NOT_APPLICABLE
-        if "answer" in self.errors or not_applicable:
-            return cleaned
-        exclusive = {
-            str(option.order): option.label for option in self.state.options if option.exclusive
-        }
-        match question.type:
-            case QuestionType.MULTIPLE_CHOICE if not answer:
-                self.add_error("answer", f"Select at least one option for {code}")
-            case QuestionType.MULTIPLE_CHOICE if len(answer) > 1 and set(answer) & set(exclusive):
-                label = exclusive[next(iter(set(answer) & set(exclusive)))]
-                self.add_error(
-                    "answer",
-                    f"Select '{label}' on its own for {code}, or the other options without it",
-                )
-            case QuestionType.PERCENTAGE if answer is None:
-                self.add_error("answer", f"Enter a percentage for {code}")
-            case QuestionType.PERCENTAGE if not 0 <= answer <= 100:
-                self.add_error("answer", f"Enter a percentage between 0 and 100 for {code}")
-            case QuestionType.NUMBER if answer is None:
-                self.add_error("answer", f"Enter a number for {code}")
-            case QuestionType.NUMBER if answer < 0:
-                self.add_error("answer", f"Enter a number of 0 or more for {code}")
-        return cleaned
 
     def answer_input(self) -> AnswerInput:
         answer = self.cleaned_data.get("answer")

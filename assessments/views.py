@@ -189,8 +189,6 @@ def _render_domain(
 ):
     states = selectors.questions_with_answers(assessment=assessment, domain=domain)
     editable = policy.can_edit_domain(request.user, assessment, domain)
-    if failed is not None:
-        failed.helper.render_error_summary = False
     context = {
         "assessment": assessment,
         "domain": domain,

@@ -148,36 +148,41 @@ def _locked_for_editing(assessment: Assessment, question: Question, user) -> Ass
 
 def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerOption]):
     """Refuse anything that does not fit the question, before anything is written."""
+    code = question.code
     if answer.not_applicable:
         if not question.allows_na:
-            raise AnswerInvalidError(f"{question.code} cannot be answered 'Not applicable'.")
+            raise AnswerInvalidError(f"{code} cannot be answered 'Not applicable'")
         return None, []
     match question.type:
         case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
             if answer.option not in options:
-                raise AnswerInvalidError("Select one of the options.")
+                raise AnswerInvalidError(f"Select one of the answers shown for {code}")
             return options[answer.option], []
         case QuestionType.MULTIPLE_CHOICE:
             if not answer.selected:
-                raise AnswerInvalidError("Select at least one option.")
+                raise AnswerInvalidError(f"Select at least one option for {code}")
             if not answer.selected <= set(options):
-                raise AnswerInvalidError("Select only the options shown.")
+                raise AnswerInvalidError(f"Select only the options shown for {code}")
             chosen = [options[order] for order in sorted(answer.selected)]
             alone = next((option for option in chosen if option.exclusive), None)
             if alone is not None and len(chosen) > 1:
                 raise AnswerInvalidError(
-                    f"Select '{alone.label}' on its own, or the other options without it."
+                    f"Select '{alone.label}' on its own for {code}, or the other options without it"
                 )
             return None, chosen
         case QuestionType.PERCENTAGE:
-            if answer.number is None or not 0 <= answer.number <= 100:
-                raise AnswerInvalidError("Enter a percentage between 0 and 100.")
+            if answer.number is None:
+                raise AnswerInvalidError(f"Enter a percentage for {code}")
+            if not 0 <= answer.number <= 100:
+                raise AnswerInvalidError(f"Enter a percentage between 0 and 100 for {code}")
             return None, []
         case QuestionType.NUMBER:
-            if answer.number is None or answer.number < 0:
-                raise AnswerInvalidError("Enter a number of 0 or more.")
+            if answer.number is None:
+                raise AnswerInvalidError(f"Enter a number for {code}")
+            if answer.number < 0:
+                raise AnswerInvalidError(f"Enter a number of 0 or more for {code}")
             if answer.number >= Decimal("1e10"):
-                raise AnswerInvalidError("Enter a number smaller than 10,000,000,000.")
+                raise AnswerInvalidError(f"Enter a smaller number for {code}")
             return None, []
         case _:
             return None, []

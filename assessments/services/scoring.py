@@ -117,6 +117,7 @@ def explanation_record(explanation: Explanation) -> dict:
     return {
         "summary": explanation.summary,
         "next_steps": explanation.next_steps,
+        "reached_threshold": _plain(explanation.reached_threshold),
         "next_stage": explanation.next_stage,
         "next_threshold": _plain(explanation.next_threshold),
         "points_needed": round(explanation.points_needed, 6),

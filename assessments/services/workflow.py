@@ -26,7 +26,7 @@ from assessments.models import (
     Response,
 )
 from assessments.services.audit import audit_record
-from assessments.services.scoring import assessment_results_refresh
+from assessments.services.scoring import assessment_answers, assessment_results_refresh
 from frameworks.models import AnswerOption, Domain, FrameworkStatus, Question
 
 
@@ -225,39 +225,28 @@ def domain_assign(*, assessment: Assessment, domain: Domain, assignee, user) -> 
 
 
 def submission_problems(*, assessment: Assessment) -> list[tuple[Question, str]]:
-    """Mandatory questions unanswered and carried-forward answers not yet confirmed: 2 queries."""
-    responses = {
-        r.question_id: r
-        for r in Response.objects.filter(assessment=assessment).prefetch_related("selected_options")
-    }
+    """Mandatory questions unanswered and carried-forward answers not yet confirmed.
+
+    "Answered" is the scoring engine's own test, so submission and scores never disagree.
+    """
+    answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
+    to_confirm = set(
+        Response.objects.filter(assessment=assessment, carried_forward=True).values_list(
+            "question__code", flat=True
+        )
+    )
     problems = []
     for question in (
         Question.objects.filter(framework_id=assessment.cycle.framework_id)
         .select_related("domain")
         .order_by("domain__order", "order")
     ):
-        response = responses.get(question.pk)
-        if response is not None and response.carried_forward:
+        answer = answers.get(question.code)
+        if question.code in to_confirm:
             problems.append((question, "Confirm or change last year's answer"))
-        elif question.mandatory and not _answered(question, response):
+        elif question.mandatory and not (answer and answer.is_given_for(question)):
             problems.append((question, "Answer this question"))
     return problems
-
-
-def _answered(question: Question, response: Response | None) -> bool:
-    if response is None:
-        return False
-    if response.is_not_applicable:
-        return True
-    match question.type:
-        case "multiple_choice":
-            return bool(response.selected_options.all())
-        case "percentage" | "number":
-            return response.number_value is not None
-        case "free_text":
-            return bool(response.text_value.strip())
-        case _:
-            return response.option_id is not None
 
 
 def _change_status(assessment: Assessment, user, new: AssessmentStatus, reason: str = "") -> None:

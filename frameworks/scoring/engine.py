@@ -60,9 +60,15 @@ def score_domains(definition: FrameworkDef, answers: AnswerSet) -> tuple[DomainS
     results = []
     for domain in definition.domains:
         facts = domain_facts(definition, domain, answers)
-        stage = None if facts.incomplete else definition.stages[facts.provisional_ordinal].code
-        results.append(DomainScore(domain.code, facts.score, stage, facts.incomplete))
+        results.append(
+            DomainScore(domain.code, facts.score, _stage(definition, facts), facts.incomplete)
+        )
     return tuple(results)
+
+
+def _stage(definition: FrameworkDef, facts) -> str | None:
+    """An incomplete domain has no stage, only a provisional one in its explanation."""
+    return None if facts.incomplete else definition.stages[facts.provisional_ordinal].code
 
 
 # --- overall -----------------------------------------------------------------------------------
@@ -100,7 +106,7 @@ def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> Assessment
     domains = []
     for domain in definition.domains:
         facts = domain_facts(definition, domain, answers)
-        stage = None if facts.incomplete else definition.stages[facts.provisional_ordinal].code
+        stage = _stage(definition, facts)
         domains.append(
             DomainResult(
                 code=domain.code,

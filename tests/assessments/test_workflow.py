@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.core import mail
@@ -20,7 +21,12 @@ from assessments.models import (
     Membership,
     Response,
 )
-from assessments.services.answers import AnswerInput, evidence_add_file, response_save
+from assessments.services.answers import (
+    AnswerInput,
+    AnswerInvalidError,
+    evidence_add_file,
+    response_save,
+)
 from assessments.services.invitations import (
     InvitationError,
     invitation_accept,
@@ -479,3 +485,20 @@ def test_a_save_prepared_before_submission_cannot_land_after_it(world):
     world.assessment_a.refresh_from_db()
     assert world.assessment_a.status == AssessmentStatus.SUBMITTED
     assert Response.objects.get(pk=before.pk).version == before.version
+
+
+@pytest.mark.parametrize(
+    ("code", "answer", "message"),
+    [
+        ("D1-01", AnswerInput(option=9), "Select one of the answers shown for D1-01"),
+        ("D1-PC", AnswerInput(number=Decimal(140)), "between 0 and 100 for D1-PC"),
+        ("D1-NU", AnswerInput(number=Decimal(-1)), "0 or more for D1-NU"),
+        ("D1-MC", AnswerInput(selected=frozenset({1, 3})), "'None of these' on its own"),
+        ("D1-01", AnswerInput(not_applicable=True), "cannot be answered 'Not applicable'"),
+    ],
+    ids=["option", "percentage", "number", "exclusive", "not applicable"],
+)
+def test_answer_rules_hold_without_any_form(world, code, answer, message):
+    with pytest.raises(AnswerInvalidError, match=message):
+        save(world, code, answer)
+    assert not Response.objects.filter(assessment=world.assessment_a).exists()

@@ -10,7 +10,7 @@ from frameworks.definition import BandDef, GateDef, OptionDef
 from frameworks.scoring.engine import score_assessment, score_domains
 from frameworks.scoring.rules import Answer, answer_value
 
-from .scoring_builders import THRESHOLDS, at, domain, framework, question, scale, yes_no
+from .scoring_builders import at, domain, framework, question, scale, yes_no
 
 CHOICES = (
     OptionDef(label="None", score=0),
@@ -352,7 +352,3 @@ def test_scores_only_path_matches_full_result():
     definition, answers = three_domains("median")
     full = score_assessment(definition, answers)
     assert score_domains(definition, answers) == tuple(d.outcome for d in full.domains)
-
-
-def test_thresholds_fixture_is_the_documented_default():
-    assert dict(THRESHOLDS) == {"developing": 25, "established": 50, "advanced": 75}
