@@ -4,18 +4,30 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FRAMEWORK := frameworks/definitions/nhs-digital-maturity-2026.yaml
+# Every package, transitive ones too, pinned for Python 3.11 on Linux; `make lock` regenerates it.
+# Used as pip constraints (not requirements) so the project itself still installs editable.
+LOCK := constraints.txt
+UV_VERSION := 0.13.9
 
-.PHONY: install demo demo-data test lint format frontend clean
+.PHONY: install lock demo demo-data test lint format frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
+$(INSTALLED): pyproject.toml $(LOCK) | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $(INSTALLED)
 
 install: $(INSTALLED)
+
+# Re-pins $(LOCK) after a change to pyproject.toml, keeping existing pins where they still fit.
+# To move pins on: `make lock LOCK_FLAGS=--upgrade` (all) or `LOCK_FLAGS='-P django'` (one).
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 \
+		--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock' \
+		--quiet $(LOCK_FLAGS) --output-file $(LOCK)
 
 demo-data: install
 	$(BIN)/python manage.py migrate --noinput

@@ -6,40 +6,19 @@ person may post at all is the policy's business, and what happens next is a serv
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.password_validation import validate_password
 from django.utils.html import conditional_escape, format_html
 
 from assessments.evidence_files import ACCEPTED, ACCEPTED_LIST
-from assessments.models import MembershipRole
 from assessments.selectors import QuestionState
 from assessments.services.answers import AnswerInput
-from frameworks.models import QuestionType
+from assessments.wording import plain_number
+from frameworks.models import Framework, QuestionType
+from maturity_portal.dates import DateField
+from maturity_portal.forms import nhsuk_helper
 
 NOT_APPLICABLE = "na"
 CHOICE_TYPES = {QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.YES_NO}
-
-
-def _helper(
-    action: str, button: str, *, target: str | None = None, secondary: bool = False
-) -> FormHelper:
-    helper = FormHelper()
-    helper.form_action = action
-    # Pages put the error summary above their heading, as NHS.UK asks; not inside the form.
-    helper.render_error_summary = False
-    helper.add_input(
-        Submit("save", button, css_class="nhsuk-button--secondary" if secondary else "")
-    )
-    if target is not None:
-        helper.attrs = {
-            "hx-post": action,
-            "hx-target": f"#{target}",
-            "hx-swap": "outerHTML",
-            "novalidate": "",
-        }
-    return helper
 
 
 class AnswerForm(forms.Form):
@@ -76,7 +55,9 @@ class AnswerForm(forms.Form):
         button = (
             "Confirm answer" if response is not None and response.carried_forward else "Save answer"
         )
-        self.helper = _helper(action, button, target=f"question-{question.code}")
+        self.helper = nhsuk_helper(
+            action, button, target=f"question-{question.code}", button_id=f"{question.code}-save"
+        )
         # Without JavaScript the page that comes back opens at this question, not at the top.
         self.helper.form_action = f"{action}#question-{question.code}"
         self.helper.legend_size = "s"  # the question's own heading is the larger one
@@ -191,7 +172,8 @@ def _initial(state: QuestionState) -> dict:
     elif question_type == QuestionType.MULTIPLE_CHOICE:
         initial["answer"] = [str(option.order) for option in state.selected]
     elif question_type in {QuestionType.PERCENTAGE, QuestionType.NUMBER}:
-        initial["answer"] = response.number_value
+        if response.number_value is not None:
+            initial["answer"] = plain_number(response.number_value)
     elif question_type == QuestionType.FREE_TEXT:
         initial["answer"] = response.text_value
     return initial
@@ -211,7 +193,9 @@ class EvidenceLinkForm(forms.Form):
 
     def __init__(self, *args, action: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, "Add link", secondary=True)
+        self.helper = nhsuk_helper(
+            action, "Add link", secondary=True, button_id=f"{self.prefix}-save"
+        )
 
 
 class EvidenceFileForm(forms.Form):
@@ -227,7 +211,9 @@ class EvidenceFileForm(forms.Form):
 
     def __init__(self, *args, action: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(action, "Upload file", secondary=True)
+        self.helper = nhsuk_helper(
+            action, "Upload file", secondary=True, button_id=f"{self.prefix}-save"
+        )
         self.helper.attrs = {"enctype": "multipart/form-data", "novalidate": ""}
 
 
@@ -244,7 +230,7 @@ class StartForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("", "Start self-assessment")
+        self.helper = nhsuk_helper("", "Start self-assessment")
 
 
 class AssignForm(forms.Form):
@@ -265,7 +251,7 @@ class AssignForm(forms.Form):
             )
         self.domains = domains
         self.people = {str(person.pk): person for person in people}
-        self.helper = _helper("", "Save assignments")
+        self.helper = nhsuk_helper("", "Save assignments")
 
     def assignments(self):
         for domain in self.domains:
@@ -300,7 +286,7 @@ class SignOffForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("", "Continue")
+        self.helper = nhsuk_helper("", "Continue")
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -325,59 +311,74 @@ class ReasonForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("", "Reopen assessment")
+        self.helper = nhsuk_helper("", "Reopen assessment")
 
 
-class InviteForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+class CycleCreateForm(forms.Form):
+    name = forms.CharField(
+        label="Name",
+        help_text="The year it covers, like 2027/28.",
+        max_length=20,
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10"}),
+        error_messages={"required": "Enter the cycle's name"},
+    )
+    framework = forms.ModelChoiceField(
+        label="Framework",
+        queryset=Framework.objects.none(),
+        empty_label="Choose a published framework",
         error_messages={
-            "required": "Enter your colleague's email address",
-            "invalid": "Enter an email address in the correct format, like name@nhs.net",
+            "required": "Choose the framework trusts will answer",
+            "invalid_choice": "Choose one of the published frameworks shown",
         },
     )
-    role = forms.ChoiceField(
-        label="Their role",
-        choices=[
-            (MembershipRole.CONTRIBUTOR, "Contributor: answers the domains you assign"),
-            (MembershipRole.BOARD_MEMBER, "Board member: reads everything and signs off"),
-            (MembershipRole.DIGITAL_LEAD, "Digital lead: runs the assessment with you"),
-        ],
-        widget=forms.RadioSelect,
-        error_messages={"required": "Select their role"},
+    opens_on = DateField(label="Opening date", help_text="For example, 1 4 2027.")
+    closes_on = DateField(label="Closing date", help_text="For example, 31 3 2028.")
+
+    def __init__(self, *args, frameworks, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["framework"].queryset = frameworks
+        self.helper = nhsuk_helper("", "Create cycle")
+
+
+class CycleExtendForm(forms.Form):
+    closes_on = DateField(
+        label="New closing date",
+        help_text="Trusts can change answers and submit until the end of this day.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper("", "Send invitation")
+        self.helper = nhsuk_helper("", "Extend cycle")
 
 
-class AcceptInvitationForm(forms.Form):
-    """A new account's name and password; someone who already has an account only accepts."""
+class ConfirmCarriedForwardForm(forms.Form):
+    """One button confirming a domain's carried-forward answers, each at the version shown."""
 
-    full_name = forms.CharField(
-        label="Your full name",
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-        error_messages={"required": "Enter your full name"},
-    )
-    password = forms.CharField(
-        label="Create a password",
-        help_text="At least 8 characters, not only numbers, and not a common password.",
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Create a password"},
-    )
-
-    def __init__(self, *args, existing_account: bool, **kwargs) -> None:
+    def __init__(self, *args, states: list[QuestionState], action: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        if existing_account:
-            del self.fields["full_name"]
-            del self.fields["password"]
-        self.helper = _helper("", "Accept invitation" if existing_account else "Accept and sign in")
+        # An answer confirmed by someone else since the page loaded is simply no longer here.
+        carried = [s for s in states if s.response is not None and s.response.carried_forward]
+        for state in carried:
+            self.fields[f"version-{state.question.code}"] = forms.IntegerField(
+                widget=forms.HiddenInput,
+                required=False,
+                min_value=1,
+                initial=state.response.version,
+            )
+        self.codes = [state.question.code for state in carried]
+        self.count = len(carried)
+        self.helper = nhsuk_helper(
+            action,
+            f"Confirm {'this' if self.count == 1 else f'all {self.count}'} unchanged "
+            f"answer{'s' if self.count != 1 else ''}",
+            secondary=True,
+            button_id="confirm-all-save",
+        )
 
-    def clean_password(self) -> str:
-        password = self.cleaned_data["password"]
-        validate_password(password)
-        return password
+    def versions(self) -> dict[str, int]:
+        """Each posted question code with the version the person saw."""
+        return {
+            code: self.cleaned_data[f"version-{code}"]
+            for code in self.codes
+            if self.cleaned_data.get(f"version-{code}") is not None
+        }

@@ -1,4 +1,4 @@
-"""Who answers what: NHS organisations, people's roles, annual cycles, assessments and answers."""
+"""The annual journey: cycles, assessments, answers, evidence, assignments, audit and results."""
 
 from __future__ import annotations
 
@@ -7,134 +7,9 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage
-
-
-class TrustType(models.TextChoices):
-    ACUTE = "acute", "Acute"
-    ACUTE_SPECIALIST = "acute-specialist", "Acute specialist"
-    MENTAL_HEALTH = "mental-health", "Mental health"
-    COMMUNITY = "community", "Community"
-    AMBULANCE = "ambulance", "Ambulance"
-
-
-class Region(models.Model):
-    code = models.CharField(max_length=8, unique=True, help_text="ODS code, e.g. Y56.")
-    name = models.CharField(max_length=100, unique=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class IntegratedCareBoard(models.Model):
-    code = models.CharField(max_length=8, unique=True, help_text="ODS code, e.g. QE1.")
-    gss_code = models.CharField(max_length=9, unique=True, help_text="ONS GSS code.")
-    name = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "integrated care board"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Organisation(models.Model):
-    """An NHS trust. Trust type and ICB are editable: they are judgements and they change."""
-
-    ods_code = models.CharField(max_length=8, unique=True)
-    name = models.CharField(max_length=200)
-    trust_type = models.CharField(max_length=20, choices=TrustType.choices)
-    type_basis = models.CharField(
-        max_length=20,
-        blank=True,
-        help_text="How the trust type was decided: 'name', 'knowledge' or 'admin'.",
-    )
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="organisations")
-    icb = models.ForeignKey(
-        IntegratedCareBoard, on_delete=models.PROTECT, related_name="organisations"
-    )
-    icb_set_by_admin = models.BooleanField(
-        default=False, help_text="An administrator chose the ICB; reloading the files keeps it."
-    )
-    postcode = models.CharField(max_length=10, blank=True)
-    opened_on = models.DateField(null=True, blank=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(trust_type__in=TrustType.values), name="organisation_trust_type_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.ods_code})"
-
-
-class MembershipRole(models.TextChoices):
-    DIGITAL_LEAD = "digital_lead", "Trust digital lead"
-    CONTRIBUTOR = "contributor", "Contributor"
-    BOARD_MEMBER = "board_member", "Board member"
-
-
-class Membership(models.Model):
-    """A person's role in one trust: what they may do there and nowhere else."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=20, choices=MembershipRole.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["organisation__name", "role"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organisation"], name="one_membership_per_user_and_trust"
-            ),
-            models.CheckConstraint(
-                condition=Q(role__in=MembershipRole.values), name="membership_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} at {self.organisation.name}"
-
-
-class NationalRoleName(models.TextChoices):
-    ANALYST = "analyst", "NHS England analyst"
-    FRAMEWORK_ADMIN = "framework_admin", "Framework admin"
-
-
-class NationalRole(models.Model):
-    """A role across every trust (NHS England), as opposed to a membership of one trust."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_roles"
-    )
-    role = models.CharField(max_length=20, choices=NationalRoleName.choices)
-
-    class Meta:
-        ordering = ["user__username", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "role"], name="one_national_role_each"),
-            models.CheckConstraint(
-                condition=Q(role__in=NationalRoleName.values), name="national_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()}"
+from organisations.models import IntegratedCareBoard, Organisation, Region, TrustType
 
 
 class Cycle(models.Model):
@@ -208,6 +83,9 @@ class Assessment(models.Model):
     return_comment = models.TextField(
         blank=True, help_text="The board's reason for returning it, shown to the digital lead."
     )
+    reopen_reason = models.TextField(
+        blank=True, help_text="Why a framework admin reopened it, shown to the digital lead."
+    )
 
     class Meta:
         ordering = ["cycle", "organisation__name"]
@@ -232,10 +110,6 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.organisation.name} — {self.cycle.name}"
 
-    @property
-    def is_editable_status(self) -> bool:
-        return self.status in {AssessmentStatus.IN_PROGRESS, AssessmentStatus.RETURNED}
-
 
 class Response(models.Model):
     """One answer to one question. ``version`` rises on every save so stale saves are caught."""
@@ -252,6 +126,14 @@ class Response(models.Model):
     comment = models.TextField(blank=True)
     carried_forward = models.BooleanField(
         default=False, help_text="Copied from last year and not yet confirmed."
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Last year's answer this one was copied from.",
     )
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
@@ -347,75 +229,6 @@ class Evidence(models.Model):
         return self.original_name or self.url
 
 
-class AuditAction(models.TextChoices):
-    STARTED = "started", "Assessment started"
-    ANSWER_CHANGED = "answer_changed", "Answer changed"
-    ANSWER_CONFIRMED = "answer_confirmed", "Carried-forward answer confirmed"
-    SAVE_REFUSED = "save_refused", "Save refused: someone else had saved first"
-    COMMENT_CHANGED = "comment_changed", "Comment changed"
-    EVIDENCE_ADDED = "evidence_added", "Evidence added"
-    EVIDENCE_REMOVED = "evidence_removed", "Evidence removed"
-    ASSIGNED = "assigned", "Domain assigned"
-    STATUS_CHANGED = "status_changed", "Status changed"
-
-
-class AuditEvent(models.Model):
-    """Every change to an assessment: who, when, what, old → new and why. Never edited."""
-
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="audit")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
-    subject = models.CharField(max_length=64, blank=True, help_text="A question or domain code.")
-    old_value = models.TextField(blank=True)
-    new_value = models.TextField(blank=True)
-    reason = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["assessment", "at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=AuditAction.values), name="audit_action_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.subject}"
-
-
-class Invitation(models.Model):
-    """A one-time link that lets a colleague join a trust with a role."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="invitations"
-    )
-    email = models.EmailField()
-    role = models.CharField(max_length=20, choices=MembershipRole.choices)
-    token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(role__in=MembershipRole.values), name="invitation_role_valid"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} → {self.get_role_display()} at {self.organisation.name}"
-
-
 class AssessmentResult(models.Model):
     """The stored scoring of an assessment, so pages and reports never recompute on load."""
 
@@ -425,6 +238,9 @@ class AssessmentResult(models.Model):
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     incomplete = models.BooleanField()
+    explanation = models.JSONField(
+        default=dict, help_text="Why the overall stage is what it is, and what the next needs."
+    )
     engine_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
 

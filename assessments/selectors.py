@@ -5,40 +5,22 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q, QuerySet
 
+from access.scoping import assessments_visible_to
+from assessments.lifecycle import SHARED_WITH_NHS_ENGLAND
 from assessments.models import (
     Assessment,
-    AuditEvent,
+    AssessmentStatus,
+    Cycle,
     DomainAssignment,
     DomainResult,
     Evidence,
-    Membership,
-    NationalRole,
     Response,
 )
-from frameworks.models import AnswerOption, Domain, Question
-
-
-@dataclass(frozen=True)
-class UserRoles:
-    memberships: tuple[Membership, ...]
-    national_roles: tuple[NationalRole, ...]
-
-    @property
-    def has_any_role(self) -> bool:
-        return bool(self.memberships or self.national_roles)
-
-
-def user_roles(*, user: AbstractBaseUser) -> UserRoles:
-    """The trusts a user acts for (with the role in each) and their national roles: 2 queries."""
-    memberships = Membership.objects.filter(user=user).select_related(
-        "organisation", "organisation__region", "organisation__icb"
-    )
-    national_roles = NationalRole.objects.filter(user=user)
-    return UserRoles(memberships=tuple(memberships), national_roles=tuple(national_roles))
-
+from audit.models import AuditEvent
+from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
 
 # --- the assessment journey ------------------------------------------------------------------
 
@@ -69,7 +51,14 @@ class DomainProgress:
 def assessment_for(*, pk: int) -> Assessment | None:
     return (
         Assessment.objects.select_related(
-            "organisation", "cycle", "cycle__framework", "region", "icb"
+            "organisation",
+            "cycle",
+            "cycle__framework",
+            "region",
+            "icb",
+            "submitted_by",
+            "result",
+            "result__overall_stage",
         )
         .filter(pk=pk)
         .first()
@@ -160,7 +149,9 @@ def questions_with_answers(
         response.question_id: response
         for response in Response.objects.filter(
             assessment=assessment, question_id__in=ids
-        ).select_related("option", "updated_by")
+        ).select_related(
+            "option", "updated_by", "carried_from__updated_by", "carried_from__assessment__cycle"
+        )
     }
     option_by_pk = {option.pk: option for group in options.values() for option in group}
     selected: dict[int, list[AnswerOption]] = defaultdict(list)
@@ -186,11 +177,39 @@ def questions_with_answers(
     ]
 
 
-def audit_events_for(*, assessment: Assessment) -> list[AuditEvent]:
-    return list(
+AUDIT_PAGE_SIZE = 50
+
+
+def audit_events_for(*, assessment: Assessment) -> QuerySet[AuditEvent]:
+    """The assessment's audit trail, oldest first, for streaming downloads and paging."""
+    return (
         AuditEvent.objects.filter(assessment=assessment)
         .select_related("actor")
         .order_by("at", "pk")
+    )
+
+
+def audit_page_for(*, assessment: Assessment, number: str | None) -> Page:
+    """One page of the audit trail; a page number out of range gives the nearest page."""
+    return Paginator(audit_events_for(assessment=assessment), AUDIT_PAGE_SIZE).get_page(number)
+
+
+def why_not_awaiting_sign_off(*, assessment: Assessment) -> str:
+    """What a board member is told when they come to sign off something not awaiting it."""
+    if assessment.signed_off_at is not None:
+        return (
+            f"This self-assessment was signed off by {assessment.signed_off_name} "
+            f"({assessment.signed_off_role}) on {assessment.signed_off_at:%-d %B %Y}. "
+            "There is nothing more to sign."
+        )
+    if assessment.return_comment:
+        return (
+            "This self-assessment has been returned to the digital lead. You can sign it off "
+            "once they submit it again."
+        )
+    return (
+        "This self-assessment has not been submitted yet. You can sign it off once the "
+        "digital lead submits it."
     )
 
 
@@ -212,3 +231,56 @@ def domain_result_for(*, assessment: Assessment, domain: Domain) -> DomainResult
         .select_related("stage", "provisional_stage")
         .first()
     )
+
+
+def frameworks_for_new_cycles() -> QuerySet[Framework]:
+    """A new cycle may only use a published framework."""
+    return Framework.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("code", "version")
+
+
+def cycles_with_progress() -> list[Cycle]:
+    """Every cycle, newest first, with how many trusts started and submitted it: 1 query."""
+    shared = Q(assessments__status__in=SHARED_WITH_NHS_ENGLAND)
+    return list(
+        Cycle.objects.select_related("framework")
+        .annotate(
+            started=Count("assessments"),
+            submitted=Count("assessments", filter=shared),
+        )
+        .order_by("-opens_on")
+    )
+
+
+ASSESSMENT_PAGE_SIZE = 50
+
+
+def assessments_page(*, user, cycle: Cycle | None, status: str, number: str | None) -> Page:
+    """The self-assessments the user may read, newest cycle first, then by trust: 2 queries."""
+    assessments = (
+        assessments_visible_to(user=user)
+        .select_related("organisation", "cycle", "region", "result", "result__overall_stage")
+        .order_by("-cycle__opens_on", "organisation__name")
+    )
+    if cycle is not None:
+        assessments = assessments.filter(cycle=cycle)
+    if status in AssessmentStatus.values:
+        assessments = assessments.filter(status=status)
+    return Paginator(assessments, ASSESSMENT_PAGE_SIZE).get_page(number)
+
+
+def stage_change_announcement(
+    *, domain: Domain, before: DomainResult | None, after: DomainResult | None
+) -> str:
+    """What a screen reader hears when a save moves the domain to another stage, else nothing."""
+
+    def stage_of(result: DomainResult | None):
+        return None if result is None else (result.stage or result.provisional_stage)
+
+    old, new = stage_of(before), stage_of(after)
+    if new is None or old == new:
+        return ""
+    provisional = " (provisional)" if after.stage is None else ""
+    if old is None:
+        return f"{domain.name} is now at {new.name}{provisional}."
+    direction = "up" if new.ordinal > old.ordinal else "down"
+    return f"{domain.name} moved {direction} from {old.name} to {new.name}{provisional}."

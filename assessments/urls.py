@@ -7,10 +7,14 @@ from assessments import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("trusts/<str:ods_code>/cycles/<int:cycle_id>/start/", views.start, name="start"),
-    path("trusts/<str:ods_code>/invite/", views.invite, name="invite"),
-    path("invitations/<str:token>/", views.accept_invitation, name="accept-invitation"),
+    path("assessments/", views.assessment_list, name="assessment-list"),
     path("assessments/<int:pk>/", views.task_list, name="task-list"),
     path("assessments/<int:pk>/domains/<str:domain_code>/", views.domain_page, name="domain"),
+    path(
+        "assessments/<int:pk>/domains/<str:domain_code>/confirm/",
+        views.domain_confirm,
+        name="domain-confirm",
+    ),
     path(
         "assessments/<int:pk>/questions/<str:question_code>/",
         views.question_save,
@@ -34,4 +38,6 @@ urlpatterns = [
     path("assessments/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("assessments/<int:pk>/audit/", views.audit, name="audit"),
     path("assessments/<int:pk>/audit.csv", views.audit_csv, name="audit-csv"),
+    path("manage/cycles/", views.cycle_list, name="cycle-list"),
+    path("manage/cycles/<int:pk>/extend/", views.cycle_extend, name="cycle-extend"),
 ]

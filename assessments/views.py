@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -19,31 +18,34 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from assessments import policy, selectors
+from access import policy
+from assessments import selectors
 from assessments.forms import (
-    AcceptInvitationForm,
     AnswerForm,
     AssignForm,
+    ConfirmCarriedForwardForm,
+    CycleCreateForm,
+    CycleExtendForm,
     EvidenceFileForm,
     EvidenceLinkForm,
-    InviteForm,
     ReasonForm,
     SignOffForm,
     StartForm,
 )
 from assessments.models import (
     Assessment,
+    AssessmentStatus,
     Cycle,
     DomainAssignment,
     Evidence,
     EvidenceKind,
-    MembershipRole,
-    Organisation,
 )
 from assessments.services import answers as answer_services
-from assessments.services import invitations as invitation_services
+from assessments.services import evidence as evidence_services
 from assessments.services import workflow
 from frameworks.models import Domain
+from organisations import selectors as organisation_selectors
+from organisations.models import Organisation
 
 TEMPLATE = "assessments/{}.html"
 
@@ -60,6 +62,13 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+def _filters_without_page(request: HttpRequest) -> str:
+    """The query string of a filtered list, less its page number, for the pagination links."""
+    filters = request.GET.copy()
+    filters.pop("page", None)
+    return filters.urlencode()
+
+
 def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "problem.html", {"message": message}, status=400)
 
@@ -68,7 +77,7 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Who you are, the trusts you act for and each trust's assessments."""
-    roles = selectors.user_roles(user=request.user)
+    roles = organisation_selectors.user_roles(user=request.user)
     organisation_ids = [membership.organisation_id for membership in roles.memberships]
     by_trust = selectors.trust_assessments(organisation_ids=organisation_ids)
     today = timezone.localdate()
@@ -91,7 +100,13 @@ def home(request: HttpRequest) -> HttpResponse:
                 "can_invite": policy.can_invite(request.user, membership.organisation),
             }
         )
-    return render(request, TEMPLATE.format("home"), {"roles": roles, "trusts": trusts})
+    context = {
+        "roles": roles,
+        "trusts": trusts,
+        "can_manage_cycles": policy.can_manage_cycles(request.user),
+        "can_manage_frameworks": policy.can_manage_frameworks(request.user),
+    }
+    return render(request, TEMPLATE.format("home"), context)
 
 
 @login_required
@@ -129,13 +144,13 @@ def start(request: HttpRequest, ods_code: str, cycle_id: int) -> HttpResponse:
 def task_list(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     user = request.user
-    progress = selectors.task_list_for(
-        assessment=assessment, editable_ids=policy.editable_domain_ids(user, assessment)
-    )
+    editable_ids = policy.editable_domain_ids(user, assessment)
+    progress = selectors.task_list_for(assessment=assessment, editable_ids=editable_ids)
     context = {
         "assessment": assessment,
         "progress": progress,
         "result": getattr(assessment, "result", None),
+        "can_edit_any": bool(editable_ids),
         "can_submit": policy.can_submit(user, assessment),
         "can_assign": policy.can_assign_domains(user, assessment),
         "can_sign_off": policy.can_sign_off(user, assessment),
@@ -189,11 +204,18 @@ def _render_domain(
 ):
     states = selectors.questions_with_answers(assessment=assessment, domain=domain)
     editable = policy.can_edit_domain(request.user, assessment, domain)
+    confirm_form = None
+    if editable:
+        confirm_form = ConfirmCarriedForwardForm(
+            states=states, action=reverse("domain-confirm", args=[assessment.pk, domain.code])
+        )
     context = {
+        "confirm_form": confirm_form if confirm_form and confirm_form.count else None,
         "assessment": assessment,
         "domain": domain,
         "blocks": _question_blocks(assessment, states, editable, bound),
         "editable": editable,
+        "open_for_editing": policy.is_open_for_editing(assessment),
         "failed_form": failed,
         "conflict": conflict,
         "result": selectors.domain_result_for(assessment=assessment, domain=domain),
@@ -237,6 +259,7 @@ def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResp
     action = _question_url(assessment, question.code)
     form = AnswerForm(request.POST, state=state, action=action)
     conflict = None
+    before = selectors.domain_result_for(assessment=assessment, domain=question.domain)
     if form.is_valid():
         try:
             answer_services.response_save(
@@ -255,7 +278,17 @@ def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResp
         else:
             if request.htmx:
                 fresh = _question_state(assessment, question.code)
-                return _question_fragment(request, assessment, fresh, saved=True)
+                result = selectors.domain_result_for(assessment=assessment, domain=question.domain)
+                return _question_fragment(
+                    request,
+                    assessment,
+                    fresh,
+                    saved=True,
+                    result=result,
+                    announcement=selectors.stage_change_announcement(
+                        domain=question.domain, before=before, after=result
+                    ),
+                )
             messages.success(request, f"Your answer to {question.code} has been saved.")
             url = reverse("domain", args=[assessment.pk, question.domain.code])
             return redirect(f"{url}#question-{question.code}")
@@ -281,7 +314,18 @@ def _overwrite_form(request, state, action, conflict) -> AnswerForm:
     return form
 
 
-def _question_fragment(request, assessment, state, *, form=None, conflict=None, saved=False):
+def _question_fragment(
+    request,
+    assessment,
+    state,
+    *,
+    form=None,
+    conflict=None,
+    saved=False,
+    result=None,
+    announcement="",
+):
+    """The question swapped in place; after a save, the domain's score panel comes with it."""
     form = form or AnswerForm(state=state, action=_question_url(assessment, state.question.code))
     [block] = _question_blocks(assessment, [state], True, {state.question.code: form})
     return render(
@@ -292,9 +336,43 @@ def _question_fragment(request, assessment, state, *, form=None, conflict=None, 
             "block": block,
             "conflict": conflict,
             "saved": saved,
+            "result": result,
+            "announcement": announcement,
             "fragment": True,
         },
     )
+
+
+@login_required
+@require_POST
+def domain_confirm(request: HttpRequest, pk: int, domain_code: str) -> HttpResponse:
+    """Confirm every carried-forward answer of a domain the person saw unchanged, at once."""
+    assessment = _assessment(request, pk)
+    domain = _domain(assessment, domain_code)
+    if not policy.can_edit_domain(request.user, assessment, domain):
+        raise PermissionDenied("You cannot change answers in this domain now.")
+    states = selectors.questions_with_answers(assessment=assessment, domain=domain)
+    form = ConfirmCarriedForwardForm(request.POST, states=states, action="")
+    url = reverse("domain", args=[assessment.pk, domain.code])
+    if not form.is_valid():
+        return _bad_request(request, "The page was out of date. Open the domain again.")
+    outcome = answer_services.domain_confirm_carried_forward(
+        assessment=assessment, domain=domain, versions=form.versions(), user=request.user
+    )
+    if outcome.confirmed:
+        count = len(outcome.confirmed)
+        messages.success(
+            request, f"{count} answer{'s' if count != 1 else ''} confirmed in {domain.name}."
+        )
+    if outcome.changed_by_others:
+        messages.info(
+            request,
+            "Not confirmed, because someone else changed them after you opened the page: "
+            f"{', '.join(outcome.changed_by_others)}. Read them again below.",
+        )
+    if not outcome.confirmed and not outcome.changed_by_others:
+        messages.info(request, "There were no carried-forward answers left to confirm.")
+    return redirect(url)
 
 
 @login_required
@@ -332,14 +410,14 @@ def _evidence_add(request, pk: int, question_code: str, *, kind: str) -> HttpRes
     if form.is_valid():
         try:
             if kind == EvidenceKind.LINK:
-                answer_services.evidence_add_link(
+                evidence_services.evidence_add_link(
                     assessment=assessment,
                     question=question,
                     url=form.cleaned_data["url"],
                     user=request.user,
                 )
             else:
-                answer_services.evidence_add_file(
+                evidence_services.evidence_add_file(
                     assessment=assessment,
                     question=question,
                     upload=form.cleaned_data["file"],
@@ -388,7 +466,7 @@ def evidence_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not policy.can_view_assessment(request.user, evidence.assessment):
         raise Http404("No such evidence.")
-    answer_services.evidence_remove(evidence=evidence, user=request.user)
+    evidence_services.evidence_remove(evidence=evidence, user=request.user)
     messages.success(request, f"Evidence removed from {evidence.question.code}.")
     url = reverse("domain", args=[evidence.assessment_id, evidence.question.domain.code])
     return redirect(f"{url}#question-{evidence.question.code}")
@@ -401,14 +479,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     if not policy.can_assign_domains(request.user, assessment):
         raise PermissionDenied("Only the digital lead can assign domains.")
     domains = list(Domain.objects.filter(framework_id=assessment.cycle.framework_id))
-    people = list(
-        get_user_model()
-        .objects.filter(
-            memberships__organisation_id=assessment.organisation_id,
-            memberships__role__in=[MembershipRole.CONTRIBUTOR, MembershipRole.DIGITAL_LEAD],
-        )
-        .order_by("first_name", "last_name", "username")
-    )
+    people = organisation_selectors.assignable_people(organisation_id=assessment.organisation_id)
     current = dict(
         DomainAssignment.objects.filter(assessment=assessment).values_list(
             "domain_id", "assignee_id"
@@ -467,7 +538,12 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
-    if not policy.can_sign_off(request.user, assessment):
+    if not (
+        policy.can_sign_off(request.user, assessment) or policy.can_return(request.user, assessment)
+    ):
+        if policy.is_board_member(request.user, assessment.organisation_id):
+            messages.info(request, selectors.why_not_awaiting_sign_off(assessment=assessment))
+            return redirect("task-list", pk=assessment.pk)
         raise PermissionDenied("Only a board member can sign off a submitted self-assessment.")
     form = SignOffForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -504,8 +580,13 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
         workflow.assessment_reopen(
             assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
         )
-        messages.success(request, "Assessment reopened.")
-        return redirect("task-list", pk=assessment.pk)
+        messages.success(
+            request,
+            f"{assessment.organisation.name}'s {assessment.cycle.name} self-assessment is "
+            "reopened. Its digital lead can change answers and submit it again; NHS England "
+            "sees it again once it is resubmitted.",
+        )
+        return redirect("home")
     return render(
         request,
         TEMPLATE.format("reopen"),
@@ -524,8 +605,13 @@ def _audited_assessment(request: HttpRequest, pk: int) -> Assessment:
 @require_GET
 def audit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _audited_assessment(request, pk)
-    events = selectors.audit_events_for(assessment=assessment)
-    return render(request, TEMPLATE.format("audit"), {"assessment": assessment, "events": events})
+    page = selectors.audit_page_for(assessment=assessment, number=request.GET.get("page"))
+    pages = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    return render(
+        request,
+        TEMPLATE.format("audit"),
+        {"assessment": assessment, "page": page, "pages": list(pages)},
+    )
 
 
 @login_required
@@ -558,63 +644,91 @@ def _csv_safe(value: str) -> str:
     return f"'{value}" if value[:1] in {"=", "+", "-", "@", "\t", "\r"} else value
 
 
+# --- cycles: the framework admin's pages ---------------------------------------------------------
+
+
+def _cycle_manager(request: HttpRequest) -> None:
+    if not policy.can_manage_cycles(request.user):
+        raise PermissionDenied("Only a framework admin can manage cycles.")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest, ods_code: str) -> HttpResponse:
-    organisation = get_object_or_404(Organisation, ods_code=ods_code)
-    if not policy.can_view_organisation(request.user, organisation):
-        raise Http404("No such trust.")
-    if not policy.can_invite(request.user, organisation):
-        raise PermissionDenied("Only the trust's digital lead can invite colleagues.")
-    form = InviteForm(_posted(request))
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    """Every cycle with its framework, dates and progress, and a form to open a new one."""
+    _cycle_manager(request)
+    form = CycleCreateForm(_posted(request), frameworks=selectors.frameworks_for_new_cycles())
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            invitation_services.invitation_create(
-                organisation=organisation,
-                email=form.cleaned_data["email"],
-                role=form.cleaned_data["role"],
+            cycle = workflow.cycle_create(
+                name=data["name"],
+                framework=data["framework"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
                 user=request.user,
-                accept_url_for=lambda token: request.build_absolute_uri(
-                    reverse("accept-invitation", args=[token])
-                ),
             )
-        except invitation_services.InvitationError as error:
-            form.add_error("email", str(error))
+        except workflow.WorkflowError as error:
+            form.add_error(None, str(error))
         else:
-            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
-            return redirect("home")
-    return render(request, TEMPLATE.format("invite"), {"organisation": organisation, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        invitation = invitation_services.invitation_for_token(token=token)
-    except invitation_services.InvitationError as error:
-        return render(request, "problem.html", {"message": str(error)}, status=410)
-    existing = invitation_services.existing_account(email=invitation.email) is not None
-    form = AcceptInvitationForm(_posted(request), existing_account=existing)
-    if request.method == "POST" and form.is_valid():
-        try:
-            user = invitation_services.invitation_accept(
-                token=token,
-                password=form.cleaned_data.get("password", ""),
-                full_name=form.cleaned_data.get("full_name", ""),
-            )
-        except invitation_services.InvitationError as error:
-            return render(request, "problem.html", {"message": str(error)}, status=410)
-        if existing:
-            messages.success(request, f"You now act for {invitation.organisation.name}.")
-            return redirect("login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("home")
+            messages.success(request, f"Cycle {cycle.name} created.")
+            return redirect("cycle-list")
     return render(
         request,
-        TEMPLATE.format("accept_invitation"),
+        TEMPLATE.format("cycles/list"),
+        {"cycles": selectors.cycles_with_progress(), "form": form, "title": "Cycles"},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
+    _cycle_manager(request)
+    cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=pk)
+    form = CycleExtendForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.cycle_extend(
+                cycle=cycle, closes_on=form.cleaned_data["closes_on"], user=request.user
+            )
+        except workflow.WorkflowError as error:
+            form.add_error("closes_on", str(error))
+        else:
+            messages.success(
+                request,
+                f"Cycle {cycle.name} now closes on {form.cleaned_data['closes_on']:%-d %B %Y}.",
+            )
+            return redirect("cycle-list")
+    return render(
+        request,
+        TEMPLATE.format("cycles/extend"),
+        {"cycle": cycle, "form": form, "title": f"Extend cycle {cycle.name}"},
+    )
+
+
+@login_required
+@require_GET
+def assessment_list(request: HttpRequest) -> HttpResponse:
+    """Every self-assessment the user may read, by cycle and status, a page at a time."""
+    cycles = list(Cycle.objects.order_by("-opens_on"))
+    chosen_cycle = next((c for c in cycles if str(c.pk) == request.GET.get("cycle")), None)
+    status = request.GET.get("status", "")
+    page = selectors.assessments_page(
+        user=request.user,
+        cycle=chosen_cycle,
+        status=status,
+        number=request.GET.get("page"),
+    )
+    return render(
+        request,
+        TEMPLATE.format("list"),
         {
-            "invitation": invitation,
-            "form": form,
-            "existing": existing,
-            "title": f"Join {invitation.organisation.name}",
+            "page": page,
+            "pages": list(page.paginator.get_elided_page_range(page.number, on_each_side=2)),
+            "cycles": cycles,
+            "chosen_cycle": chosen_cycle,
+            "statuses": AssessmentStatus.choices,
+            "status": status if status in AssessmentStatus.values else "",
+            "filters": _filters_without_page(request),
         },
     )

@@ -89,13 +89,15 @@ def store_for_naive(definition, answer_sets: list[dict]):
     """Store answer sets as assessments so the naive path has rows to read."""
     import datetime as dt
 
-    from assessments.models import Assessment, Cycle, Organisation, Response
-    from assessments.services.organisations import organisations_load
+    from assessments.models import Assessment, Cycle, Response
     from frameworks.models import AnswerOption, Question
     from frameworks.services import framework_load
+    from organisations.models import Organisation
+    from organisations.selectors import peer_groups_of
+    from organisations.services.reference_data import organisations_load
 
     organisations_load()
-    framework = framework_load(path=FRAMEWORK_FILE, publish=True).framework
+    framework = framework_load(path=FRAMEWORK_FILE, publish=True, user=None).framework
     cycle, _ = Cycle.objects.get_or_create(
         name="bench",
         defaults={
@@ -118,10 +120,8 @@ def store_for_naive(definition, answer_sets: list[dict]):
         assessment = Assessment.objects.create(
             organisation=trust,
             cycle=cycle,
-            region_id=trust.region_id,
-            icb_id=trust.icb_id,
-            trust_type=trust.trust_type,
             is_demo=True,
+            **peer_groups_of(organisation=trust),
         )
         assessments.append(assessment)
         for code, answer in answers.items():

@@ -1,16 +1,13 @@
-"""Admin for frameworks: drafts are editable; published and retired versions are read-only."""
+"""Admin for frameworks: drafts are editable; published and retired versions are read-only.
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
+Loading, publishing, retiring and copying versions are the framework admin's portal pages
+(``frameworks.views``), each an audited service; the Django admin only edits a draft's content.
+"""
+
+from django.contrib import admin
 from django.http import HttpRequest
 
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage, StageThreshold
-from frameworks.services import (
-    FrameworkLifecycleError,
-    framework_copy_as_draft,
-    framework_publish,
-    framework_retire,
-)
 
 
 class DraftOnlyMixin:
@@ -64,38 +61,6 @@ class FrameworkAdmin(DraftOnlyMixin, admin.ModelAdmin):
     list_filter = ("status", "code")
     readonly_fields = ("status", "published_at", "created_at")
     inlines = (StageInline, DomainInline, ThresholdInline)
-    actions = ("publish", "retire", "copy_as_draft")
-
-    @admin.action(description="Publish the selected drafts")
-    def publish(self, request: HttpRequest, queryset: QuerySet[Framework]) -> None:
-        self._each(request, queryset, framework_publish, "published")
-
-    @admin.action(description="Retire the selected published frameworks")
-    def retire(self, request: HttpRequest, queryset: QuerySet[Framework]) -> None:
-        self._each(request, queryset, framework_retire, "retired")
-
-    @admin.action(description="Copy the selected frameworks as new drafts")
-    def copy_as_draft(self, request: HttpRequest, queryset: QuerySet[Framework]) -> None:
-        for framework in queryset:
-            version = _free_version(framework)
-            framework_copy_as_draft(framework=framework, version=version)
-            self.message_user(request, f"{framework.code} {version} created as a draft.")
-
-    def _each(self, request, queryset, service, verb: str) -> None:
-        for framework in queryset:
-            try:
-                service(framework=framework)
-                self.message_user(request, f"{framework.code} {framework.version} {verb}.")
-            except FrameworkLifecycleError as error:
-                self.message_user(request, str(error), level=messages.ERROR)
-
-
-def _free_version(framework: Framework) -> str:
-    taken = set(Framework.objects.filter(code=framework.code).values_list("version", flat=True))
-    number = 1
-    while f"{framework.version}-draft{number}" in taken:
-        number += 1
-    return f"{framework.version}-draft{number}"
 
 
 @admin.register(Domain)

@@ -98,6 +98,14 @@ class Framework(models.Model):
     def is_editable(self) -> bool:
         return self.status == FrameworkStatus.DRAFT
 
+    @property
+    def is_publishable(self) -> bool:
+        return self.status == FrameworkStatus.DRAFT
+
+    @property
+    def is_retirable(self) -> bool:
+        return self.status == FrameworkStatus.PUBLISHED
+
     def _refuse_content_change(self, *, stored: Framework) -> None:
         """On a frozen framework allow only the lifecycle step published -> retired."""
         changed = [

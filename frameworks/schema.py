@@ -98,6 +98,11 @@ def read_framework_file(path: Path) -> FrameworkDef:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise FrameworkFileError([f"{source}: cannot be read: {error}"]) from error
+    return read_framework_text(text, source=source)
+
+
+def read_framework_text(text: str, *, source: str) -> FrameworkDef:
+    """Parse and validate a framework document (an uploaded file, say), naming it ``source``."""
     try:
         data = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as error:

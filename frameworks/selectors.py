@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.db.models import Count
+
 from frameworks.definition import (
     BandDef,
     DomainDef,
@@ -108,4 +110,15 @@ def _question_definition(
             for option in options
             if option.is_band
         ),
+    )
+
+
+def frameworks_with_counts() -> list[Framework]:
+    """Every version, newest first, with its numbers of domains, questions and cycles: 1 query."""
+    return list(
+        Framework.objects.annotate(
+            domain_count=Count("domains", distinct=True),
+            question_count=Count("questions", distinct=True),
+            cycle_count=Count("cycles", distinct=True),
+        ).order_by("code", "-created_at")
     )

@@ -2,6 +2,10 @@
 
 A published framework is never altered: loading a file whose version is already published either
 changes nothing (same content) or is refused (different content: give it a new version).
+
+Each service takes the acting user, asks the access policy and records what it did in the audit
+trail. ``user=None`` is the command line (``manage.py load_framework``, demo data), which is
+trusted as whoever runs it and is audited with no actor.
 """
 
 from __future__ import annotations
@@ -10,9 +14,13 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from access import policy
+from audit.models import AuditAction
+from audit.services import audit_record
 from frameworks.definition import FrameworkDef
 from frameworks.models import (
     AnswerOption,
@@ -23,7 +31,12 @@ from frameworks.models import (
     Stage,
     StageThreshold,
 )
-from frameworks.schema import FrameworkFileError, dump_framework, read_framework_file
+from frameworks.schema import (
+    FrameworkFileError,
+    dump_framework,
+    read_framework_file,
+    read_framework_text,
+)
 from frameworks.selectors import framework_definition, framework_get
 
 
@@ -37,15 +50,29 @@ class FrameworkLoadResult:
     outcome: str  # "created", "replaced draft" or "unchanged"
 
 
-def framework_load(*, path: Path, publish: bool = False) -> FrameworkLoadResult:
+def _check_manager(user) -> None:
+    if user is not None and not policy.can_manage_frameworks(user):
+        raise PermissionDenied(
+            "Only a framework admin can load, publish, retire or copy frameworks."
+        )
+
+
+def _name(framework: Framework) -> str:
+    return f"framework {framework.code} {framework.version}"
+
+
+def framework_load(*, path: Path, publish: bool = False, user=None) -> FrameworkLoadResult:
     """Validate a framework file and store it as a draft (or publish it), all or nothing."""
-    return framework_import(definition=read_framework_file(path), publish=publish, source=path)
+    return framework_import(
+        definition=read_framework_file(path), publish=publish, source=path, user=user
+    )
 
 
 def framework_import(
-    *, definition: FrameworkDef, publish: bool = False, source: Path | str = "definition"
+    *, definition: FrameworkDef, publish: bool = False, source: Path | str = "definition", user
 ) -> FrameworkLoadResult:
     """Store a validated definition: created, unchanged, or replacing a draft of that version."""
+    _check_manager(user)
     with transaction.atomic():
         existing = (
             Framework.objects.select_for_update()
@@ -67,8 +94,16 @@ def framework_import(
                     "change, so give the file a new version"
                 ]
             )
+        if outcome != "unchanged":
+            audit_record(
+                actor=user,
+                action=AuditAction.FRAMEWORK_LOADED,
+                subject=_name(framework),
+                new=f"{outcome}: {definition.name}",
+                reason=f"from {Path(str(source)).name}",
+            )
         if publish and framework.status == FrameworkStatus.DRAFT:
-            framework = framework_publish(framework=framework)
+            framework = framework_publish(framework=framework, user=user)
     return FrameworkLoadResult(framework=framework, outcome=outcome)
 
 
@@ -79,34 +114,80 @@ def framework_export(*, code: str, version: str) -> str:
     return dump_framework(framework_definition(framework=framework))
 
 
-def framework_publish(*, framework: Framework) -> Framework:
-    if framework.status != FrameworkStatus.DRAFT:
-        raise FrameworkLifecycleError(
-            f"Only a draft can be published; this one is {framework.status}."
-        )
-    framework.status = FrameworkStatus.PUBLISHED
-    framework.published_at = timezone.now()
-    framework.save(update_fields=["status", "published_at"])
-    return framework
-
-
-def framework_retire(*, framework: Framework) -> Framework:
-    if framework.status != FrameworkStatus.PUBLISHED:
-        raise FrameworkLifecycleError(
-            f"Only a published framework can be retired; this one is {framework.status}."
-        )
-    framework.status = FrameworkStatus.RETIRED
-    framework.save(update_fields=["status"])
+def _change_status(framework: Framework, *, new: FrameworkStatus, user) -> Framework:
+    old = framework.get_status_display()
+    framework.status = new
+    fields = ["status"]
+    if new == FrameworkStatus.PUBLISHED:
+        framework.published_at = timezone.now()
+        fields.append("published_at")
+    framework.save(update_fields=fields)
+    audit_record(
+        actor=user,
+        action=(
+            AuditAction.FRAMEWORK_PUBLISHED
+            if new == FrameworkStatus.PUBLISHED
+            else AuditAction.FRAMEWORK_RETIRED
+        ),
+        subject=_name(framework),
+        old=old,
+        new=framework.get_status_display(),
+    )
     return framework
 
 
 @transaction.atomic
-def framework_copy_as_draft(*, framework: Framework, version: str) -> Framework:
+def framework_publish(*, framework: Framework, user) -> Framework:
+    """Freeze a draft so cycles can use it; it never changes again."""
+    _check_manager(user)
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not framework.is_publishable:
+        raise FrameworkLifecycleError(
+            f"Only a draft can be published; {framework.code} {framework.version} is "
+            f"{framework.get_status_display().lower()}."
+        )
+    return _change_status(framework, new=FrameworkStatus.PUBLISHED, user=user)
+
+
+@transaction.atomic
+def framework_retire(*, framework: Framework, user) -> Framework:
+    """Stop new cycles using a version; cycles already on it keep it."""
+    _check_manager(user)
+    framework = Framework.objects.select_for_update().get(pk=framework.pk)
+    if not framework.is_retirable:
+        raise FrameworkLifecycleError(
+            f"Only a published framework can be retired; {framework.code} {framework.version} "
+            f"is {framework.get_status_display().lower()}."
+        )
+    return _change_status(framework, new=FrameworkStatus.RETIRED, user=user)
+
+
+@transaction.atomic
+def framework_copy_as_draft(*, framework: Framework, version: str, user) -> Framework:
     """Start the next version: the same content as a new draft, free to edit."""
+    _check_manager(user)
+    version = version.strip()
+    if not version:
+        raise FrameworkLifecycleError("Enter the new version, like 2027.1.")
     if Framework.objects.filter(code=framework.code, version=version).exists():
         raise FrameworkLifecycleError(f"{framework.code} {version} already exists.")
     definition = dataclasses.replace(framework_definition(framework=framework), version=version)
-    return _framework_create(definition=definition)
+    try:
+        # The same checks as a file: a version must still be a valid version.
+        definition = read_framework_text(
+            dump_framework(definition), source=f"{framework.code} {version}"
+        )
+    except FrameworkFileError as error:
+        raise FrameworkLifecycleError("; ".join(error.errors)) from error
+    copy = _framework_create(definition=definition)
+    audit_record(
+        actor=user,
+        action=AuditAction.FRAMEWORK_COPIED,
+        subject=_name(copy),
+        old=_name(framework),
+        new="draft",
+    )
+    return copy
 
 
 def _framework_create(*, definition: FrameworkDef) -> Framework:

@@ -15,6 +15,15 @@ const css = sass.compile(join(here, "portal.scss"), {
   quietDeps: true,
   silenceDeprecations: ["import"],
 });
+// Guards: the page must get the NHS.UK font stack (without it every page falls back
+// to the browser's serif font), and the portal never calls another host from CSS.
+if (!/html\{[^}]*font-family:"Frutiger W01",arial,sans-serif/.test(css.css)) {
+  throw new Error("portal.css sets no NHS.UK font-family on html");
+}
+const external = css.css.match(/url\(\s*["']?(?:[a-z][a-z0-9+.-]*:)?\/\/[^)]*\)/gi);
+if (external) {
+  throw new Error(`portal.css refers to another host: ${external.join(", ")}`);
+}
 mkdirSync(join(staticDir, "css"), { recursive: true });
 writeFileSync(join(staticDir, "css", "portal.css"), css.css + "\n");
 

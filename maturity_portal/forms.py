@@ -1,4 +1,4 @@
-"""The sign-in form, laid out with the NHS.UK crispy template pack."""
+"""The sign-in form and the form helper every portal form uses (the NHS.UK crispy template pack)."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -22,3 +22,35 @@ class SignInForm(AuthenticationForm):
         self.helper.attrs = {"novalidate": ""}
         self.helper.render_error_summary = False
         self.helper.add_input(Submit("submit", "Sign in"))
+
+
+def nhsuk_helper(
+    action: str,
+    button: str,
+    *,
+    target: str | None = None,
+    secondary: bool = False,
+    button_id: str | None = None,
+) -> FormHelper:
+    """One submit button, the error summary left to the page, and optional htmx in place."""
+    helper = FormHelper()
+    helper.form_action = action
+    # Pages put the error summary above their heading, as NHS.UK asks; not inside the form.
+    helper.render_error_summary = False
+    # Each form on a page needs its own button id; crispy would give every one the same.
+    helper.add_input(
+        Submit(
+            "save",
+            button,
+            css_class="nhsuk-button--secondary" if secondary else "",
+            css_id=button_id,
+        )
+    )
+    if target is not None:
+        helper.attrs = {
+            "hx-post": action,
+            "hx-target": f"#{target}",
+            "hx-swap": "outerHTML",
+            "novalidate": "",
+        }
+    return helper

@@ -37,17 +37,20 @@ else:
     DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "maturity_portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "crispy_forms",
     "django_htmx",
     "frameworks",
+    "organisations",
     "assessments",
+    "audit",
     "reports",
 ]
 
@@ -120,6 +123,9 @@ STORAGES = {
 # Outside and beside static files: uploaded evidence is only ever served through a view.
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "private_media")))
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Widgets render from the project's templates too (the NHS.UK date input), then Django's own.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["nhsuk"]
 CRISPY_TEMPLATE_PACK = "nhsuk"

@@ -7,9 +7,6 @@ from django.views.generic import TemplateView
 
 from maturity_portal import views
 
-admin.site.site_header = "Digital maturity portal administration"
-admin.site.site_title = "Digital maturity portal"
-
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
@@ -20,5 +17,7 @@ urlpatterns = [
     ),
     path("health/", views.health, name="health"),
     path("admin/", admin.site.urls),
+    path("", include("frameworks.urls")),
+    path("", include("organisations.urls")),
     path("", include("assessments.urls")),
 ]

@@ -9,16 +9,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    Cycle,
-    IntegratedCareBoard,
-    Membership,
-    NationalRole,
-    Organisation,
-    Region,
-)
+from assessments.models import Assessment, AssessmentStatus, Cycle
 from assessments.services.answers import AnswerInput, response_save
 from frameworks.definition import (
     BandDef,
@@ -31,6 +22,8 @@ from frameworks.definition import (
 )
 from frameworks.models import Framework, Question
 from frameworks.services import framework_import
+from organisations.models import IntegratedCareBoard, Membership, NationalRole, Organisation, Region
+from organisations.selectors import peer_groups_of
 
 PASSWORD = "a-long-test-password-2026"
 
@@ -201,7 +194,7 @@ def small_framework_definition(
 
 def published_framework(**options) -> Framework:
     return framework_import(
-        definition=small_framework_definition(**options), publish=True
+        definition=small_framework_definition(**options), publish=True, user=None
     ).framework
 
 
@@ -237,9 +230,7 @@ def assessment_in(
         organisation=organisation,
         cycle=cycle,
         status=status,
-        region=organisation.region,
-        icb=organisation.icb,
-        trust_type=organisation.trust_type,
+        **peer_groups_of(organisation=organisation),
         **fields,
     )
 

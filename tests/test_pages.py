@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Membership, NationalRole, Organisation
-from assessments.services.organisations import organisations_load
+from organisations.models import Membership, NationalRole, Organisation
+from organisations.services.reference_data import organisations_load
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password-2026"
@@ -121,8 +121,10 @@ def test_admin_lists_every_model(admin_client: Client):
         "frameworks/question",
         "frameworks/answeroption",
         "frameworks/stagethreshold",
-        "assessments/organisation",
-        "assessments/membership",
+        "organisations/organisation",
+        "organisations/membership",
+        "organisations/nationalrole",
+        "audit/auditevent",
         "assessments/cycle",
         "assessments/assessment",
         "assessments/response",

@@ -11,22 +11,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from assessments import policy
-from assessments.evidence_files import EvidenceFileError, check_evidence_file
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    AuditAction,
-    Evidence,
-    EvidenceKind,
-    Response,
-)
-from assessments.services.audit import audit_record, describe_answer
+from access import policy
+from assessments.lifecycle import Action, target_of
+from assessments.models import Assessment, Response
 from assessments.services.scoring import assessment_results_refresh
-from frameworks.models import AnswerOption, Question, QuestionType
+from assessments.wording import plain_number, with_unit
+from audit.models import AuditAction
+from audit.services import audit_record, audit_records
+from frameworks.models import AnswerOption, Domain, Question, QuestionType
+
+NO_ANSWER = "(no answer)"
 
 
 class AnswerInvalidError(Exception):
@@ -90,7 +87,7 @@ def response_save(
     option, selected = _checked(question, answer, options)
     try:
         with transaction.atomic():
-            assessment = _locked_for_editing(assessment, question, user)
+            assessment = locked_for_editing(assessment, question.domain, user)
             response = (
                 Response.objects.select_for_update(of=("self",))
                 .filter(assessment=assessment, question=question)
@@ -134,14 +131,39 @@ def response_save(
     raise StaleAnswerError(stale)
 
 
-def _locked_for_editing(assessment: Assessment, question: Question, user) -> Assessment:
+def describe_answer(
+    question: Question,
+    *,
+    option: AnswerOption | None,
+    selected: list[AnswerOption],
+    number,
+    text: str,
+    not_applicable: bool,
+) -> str:
+    """An answer as a person would read it in the audit trail or a conflict message."""
+    if not_applicable:
+        return "Not applicable"
+    match question.type:
+        case QuestionType.MULTIPLE_CHOICE:
+            return "; ".join(o.label for o in sorted(selected, key=lambda o: o.order)) or NO_ANSWER
+        case QuestionType.PERCENTAGE:
+            return NO_ANSWER if number is None else f"{plain_number(number)}%"
+        case QuestionType.NUMBER:
+            return NO_ANSWER if number is None else with_unit(number, question.unit)
+        case QuestionType.FREE_TEXT:
+            return text or NO_ANSWER
+        case _:
+            return option.label if option is not None else NO_ANSWER
+
+
+def locked_for_editing(assessment: Assessment, domain: Domain, user) -> Assessment:
     """Lock the assessment row and ask the policy again, so no save lands after a submission."""
     locked = (
         Assessment.objects.select_for_update(of=("self",))
         .select_related("cycle", "organisation")
         .get(pk=assessment.pk)
     )
-    if not policy.can_edit_domain(user, locked, question.domain):
+    if not policy.can_edit_domain(user, locked, domain):
         raise PermissionDenied("You cannot change answers or evidence in this domain now.")
     return locked
 
@@ -190,7 +212,7 @@ def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerO
 
 def _describe(response: Response | None) -> str:
     if response is None:
-        return "(no answer)"
+        return NO_ANSWER
     return describe_answer(
         response.question,
         option=response.option,
@@ -251,98 +273,76 @@ def _store(assessment, question, response, option, selected, answer, comment, us
 
 def _mark_in_progress(assessment: Assessment, user) -> None:
     """The first change after the board returned it puts the assessment back in progress."""
-    if assessment.status == AssessmentStatus.RETURNED:
-        assessment.status = AssessmentStatus.IN_PROGRESS
+    new_status = target_of(assessment.status, Action.EDIT)
+    if new_status != assessment.status:
+        old = assessment.get_status_display()
+        assessment.status = new_status
         assessment.save(update_fields=["status"])
         audit_record(
             assessment=assessment,
             actor=user,
             action=AuditAction.STATUS_CHANGED,
-            old=AssessmentStatus.RETURNED.label,
-            new=AssessmentStatus.IN_PROGRESS.label,
+            old=old,
+            new=assessment.get_status_display(),
             reason="answers changed after the board returned it",
         )
 
 
+@dataclass(frozen=True)
+class ConfirmOutcome:
+    """What confirming a domain's carried-forward answers did."""
+
+    confirmed: tuple[str, ...]  # question codes
+    changed_by_others: tuple[str, ...]  # refused: saved by someone since the page was loaded
+
+
 @transaction.atomic
-def response_confirm(*, response: Response, user) -> Response:
-    """Confirm a carried-forward answer as still true this year."""
-    assessment = _locked_for_editing(response.assessment, response.question, user)
-    if not response.carried_forward:
-        return response
-    response.carried_forward = False
-    response.version += 1
-    response.updated_by = user
-    response.save(update_fields=["carried_forward", "version", "updated_by", "updated_at"])
-    audit_record(
+def domain_confirm_carried_forward(
+    *, assessment: Assessment, domain, versions: dict[str, int], user
+) -> ConfirmOutcome:
+    """Confirm, as still true this year, the carried-forward answers the person saw unchanged.
+
+    ``versions`` holds each answer's version as the page showed it. An answer saved by anyone
+    since then is left alone and reported, so nobody confirms what they have not read. Each
+    confirmation is versioned like a save and audited as its own event.
+    """
+    if not policy.can_edit_domain(user, assessment, domain):
+        raise PermissionDenied("You cannot change answers in this domain now.")
+    assessment = locked_for_editing(assessment, domain, user)
+    responses = list(
+        Response.objects.select_for_update(of=("self",))
+        .filter(assessment=assessment, question__domain=domain, question__code__in=versions)
+        .select_related("question", "option")
+        .prefetch_related("selected_options")
+        .order_by("question__order")
+    )
+    confirmed, refused = [], []
+    now = timezone.now()
+    for response in responses:
+        code = response.question.code
+        if response.version != versions[code] or not response.carried_forward:
+            if response.version != versions[code]:
+                refused.append(code)
+            continue
+        response.carried_forward = False
+        response.version += 1
+        response.updated_by = user
+        response.updated_at = now
+        confirmed.append(response)
+    Response.objects.bulk_update(
+        confirmed, ["carried_forward", "version", "updated_by", "updated_at"]
+    )
+    audit_records(
         assessment=assessment,
         actor=user,
         action=AuditAction.ANSWER_CONFIRMED,
-        subject=response.question.code,
-        new=_describe(response),
+        changes=[(response.question.code, "", _describe(response)) for response in confirmed],
+        reason="confirmed with the rest of the domain's unchanged answers",
     )
-    return response
-
-
-# --- evidence ------------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def evidence_add_link(*, assessment: Assessment, question: Question, url: str, user) -> Evidence:
-    assessment = _locked_for_editing(assessment, question, user)
-    evidence = Evidence.objects.create(
-        assessment=assessment, question=question, kind=EvidenceKind.LINK, url=url, added_by=user
+    if confirmed:
+        _mark_in_progress(assessment, user)
+        assessment_results_refresh(assessments=[assessment])
+    return ConfirmOutcome(
+        confirmed=tuple(response.question.code for response in confirmed),
+        changed_by_others=tuple(refused),
     )
-    audit_record(
-        assessment=assessment,
-        actor=user,
-        action=AuditAction.EVIDENCE_ADDED,
-        subject=question.code,
-        new=url,
-    )
-    return evidence
-
-
-@transaction.atomic
-def evidence_add_file(
-    *, assessment: Assessment, question: Question, upload: UploadedFile, user
-) -> Evidence:
-    """Store an upload under a generated name after checking its size and its real content."""
-    assessment = _locked_for_editing(assessment, question, user)
-    try:
-        content_type = check_evidence_file(upload)
-    except EvidenceFileError as error:
-        raise AnswerInvalidError(str(error)) from error
-    evidence = Evidence(
-        assessment=assessment,
-        question=question,
-        kind=EvidenceKind.FILE,
-        original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        added_by=user,
-    )
-    evidence.file.save(upload.name, upload, save=False)
-    evidence.save()
-    audit_record(
-        assessment=assessment,
-        actor=user,
-        action=AuditAction.EVIDENCE_ADDED,
-        subject=question.code,
-        new=f"{evidence.original_name} ({upload.size:,} bytes)",
-    )
-    return evidence
-
-
-@transaction.atomic
-def evidence_remove(*, evidence: Evidence, user) -> None:
-    """Remove evidence from the answer. The stored file stays: the audit trail may refer to it."""
-    _locked_for_editing(evidence.assessment, evidence.question, user)
-    audit_record(
-        assessment=evidence.assessment,
-        actor=user,
-        action=AuditAction.EVIDENCE_REMOVED,
-        subject=evidence.question.code,
-        old=str(evidence),
-    )
-    evidence.delete()

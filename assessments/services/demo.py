@@ -18,19 +18,16 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    Cycle,
+from assessments.models import Assessment, AssessmentStatus, Cycle, Response
+from assessments.services.scoring import assessment_results_refresh
+from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
+from organisations.models import (
     Membership,
     MembershipRole,
     NationalRole,
     NationalRoleName,
     Organisation,
-    Response,
 )
-from assessments.services.scoring import assessment_results_refresh
-from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
 
 RANDOM_SEED = 20_260_401
 DEMO_TRUST_ODS_CODE = "R0A"  # Manchester University NHS Foundation Trust

@@ -87,6 +87,10 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             overall_score=scored.overall.score,
             overall_stage=stages.get((framework_id, scored.overall.stage)),
             incomplete=scored.overall.incomplete,
+            explanation={
+                "summary": scored.overall_explanation.summary,
+                "next_steps": scored.overall_explanation.next_steps,
+            },
             engine_version=scored.engine_version,
             computed_at=now,
         )

@@ -12,22 +12,22 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from assessments import policy
+from access import policy
+from assessments.lifecycle import Action, target_of
 from assessments.models import (
     Assessment,
     AssessmentStatus,
-    AuditAction,
     Cycle,
     DomainAssignment,
     Evidence,
-    Membership,
-    MembershipRole,
-    Organisation,
     Response,
 )
-from assessments.services.audit import audit_record
 from assessments.services.scoring import assessment_answers, assessment_results_refresh
-from frameworks.models import AnswerOption, Domain, FrameworkStatus, Question
+from audit.models import AuditAction
+from audit.services import audit_record
+from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
+from organisations.models import Membership, Organisation
+from organisations.selectors import peer_groups_of
 
 
 class WorkflowError(Exception):
@@ -43,26 +43,57 @@ class SubmissionBlockedError(WorkflowError):
 # --- cycles --------------------------------------------------------------------------------------
 
 
+def _check_cycle_manager(user) -> None:
+    """``user=None`` is the command line (demo data, scripts); people must be framework admins."""
+    if user is not None and not policy.can_manage_cycles(user):
+        raise PermissionDenied("Only a framework admin can create or extend cycles.")
+
+
 @transaction.atomic
-def cycle_create(*, name: str, framework, opens_on: dt.date, closes_on: dt.date) -> Cycle:
+def cycle_create(
+    *, name: str, framework: Framework, opens_on: dt.date, closes_on: dt.date, user
+) -> Cycle:
+    """Open a new annual round against a published framework."""
+    _check_cycle_manager(user)
+    name = name.strip()
+    if not name:
+        raise WorkflowError("Enter the cycle's name, like 2027/28.")
     if framework.status != FrameworkStatus.PUBLISHED:
         raise WorkflowError("A cycle must use a published framework.")
     if closes_on <= opens_on:
         raise WorkflowError("The closing date must be after the opening date.")
-    return Cycle.objects.create(
+    if Cycle.objects.filter(name=name).exists():
+        raise WorkflowError(f"There is already a cycle called {name}.")
+    cycle = Cycle.objects.create(
         name=name, framework=framework, opens_on=opens_on, closes_on=closes_on
     )
+    audit_record(
+        actor=user,
+        action=AuditAction.CYCLE_CREATED,
+        subject=f"cycle {name}",
+        new=f"{framework.code} {framework.version}, open {opens_on:%-d %B %Y} to "
+        f"{closes_on:%-d %B %Y}",
+    )
+    return cycle
 
 
 @transaction.atomic
 def cycle_extend(*, cycle: Cycle, closes_on: dt.date, user) -> Cycle:
     """Move a cycle's closing date later, so trusts can keep editing."""
-    if not policy.can_extend_cycle(user):
-        raise PermissionDenied("Only a framework admin can extend a cycle.")
+    _check_cycle_manager(user)
+    cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if closes_on <= cycle.closes_on:
         raise WorkflowError(f"The new closing date must be after {cycle.closes_on:%-d %B %Y}.")
+    old = cycle.closes_on
     cycle.closes_on = closes_on
     cycle.save(update_fields=["closes_on"])
+    audit_record(
+        actor=user,
+        action=AuditAction.CYCLE_EXTENDED,
+        subject=f"cycle {cycle.name}",
+        old=f"{old:%-d %B %Y}",
+        new=f"{closes_on:%-d %B %Y}",
+    )
     return cycle
 
 
@@ -91,11 +122,9 @@ def assessment_start(
             assessment = Assessment.objects.create(
                 organisation=organisation,
                 cycle=cycle,
-                status=AssessmentStatus.IN_PROGRESS,
-                region_id=organisation.region_id,
-                icb_id=organisation.icb_id,
-                trust_type=organisation.trust_type,
+                status=target_of(AssessmentStatus.NOT_STARTED, Action.START),
                 started_by=user,
+                **peer_groups_of(organisation=organisation),
             )
     except IntegrityError as error:
         raise WorkflowError(f"{organisation.name} has already started {cycle.name}.") from error
@@ -109,7 +138,7 @@ def assessment_start(
         assessment=assessment,
         actor=user,
         action=AuditAction.STARTED,
-        new=AssessmentStatus.IN_PROGRESS.label,
+        new=assessment.get_status_display(),
         reason=(
             f"copied {copied} answer(s) forward from {source.cycle.name} to confirm"
             if source is not None
@@ -146,6 +175,7 @@ def _carry_forward(*, source: Assessment, target: Assessment, user) -> int:
             is_not_applicable=old.is_not_applicable and question.allows_na,
             comment=old.comment,
             carried_forward=True,
+            carried_from=old,
             updated_by=user,
         )
         new_responses.append(new)
@@ -197,12 +227,12 @@ def domain_assign(*, assessment: Assessment, domain: Domain, assignee, user) -> 
         if current is not None:
             current.delete()
     else:
-        member = Membership.objects.filter(
-            user=assignee,
-            organisation_id=assessment.organisation_id,
-            role__in=[MembershipRole.CONTRIBUTOR, MembershipRole.DIGITAL_LEAD],
-        ).exists()
-        if not member:
+        trust_role = (
+            Membership.objects.filter(user=assignee, organisation_id=assessment.organisation_id)
+            .values_list("role", flat=True)
+            .first()
+        )
+        if not policy.can_be_assigned(trust_role):
             raise WorkflowError("Domains can only be assigned to contributors of this trust.")
         DomainAssignment.objects.update_or_create(
             assessment=assessment,
@@ -249,16 +279,17 @@ def submission_problems(*, assessment: Assessment) -> list[tuple[Question, str]]
     return problems
 
 
-def _change_status(assessment: Assessment, user, new: AssessmentStatus, reason: str = "") -> None:
+def _change_status(assessment: Assessment, user, action: Action, reason: str = "") -> None:
+    """Move the assessment along the lifecycle table and record it."""
     old = assessment.get_status_display()
-    assessment.status = new
+    assessment.status = target_of(assessment.status, action)
     assessment.save()
     audit_record(
         assessment=assessment,
         actor=user,
         action=AuditAction.STATUS_CHANGED,
         old=old,
-        new=new.label,
+        new=assessment.get_status_display(),
         reason=reason,
     )
 
@@ -282,7 +313,8 @@ def assessment_submit(*, assessment: Assessment, user) -> Assessment:
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = user
     assessment.return_comment = ""
-    _change_status(assessment, user, AssessmentStatus.SUBMITTED)
+    assessment.reopen_reason = ""
+    _change_status(assessment, user, Action.SUBMIT)
     return assessment
 
 
@@ -297,21 +329,19 @@ def assessment_sign_off(*, assessment: Assessment, user, name: str, role: str) -
     assessment.signed_off_by = user
     assessment.signed_off_name = name.strip()
     assessment.signed_off_role = role.strip()
-    _change_status(
-        assessment, user, AssessmentStatus.SIGNED_OFF, reason=f"signed off by {name} ({role})"
-    )
+    _change_status(assessment, user, Action.SIGN_OFF, reason=f"signed off by {name} ({role})")
     return assessment
 
 
 @transaction.atomic
 def assessment_return(*, assessment: Assessment, user, comment: str) -> Assessment:
     assessment = _locked(assessment)
-    if not policy.can_sign_off(user, assessment):
+    if not policy.can_return(user, assessment):
         raise PermissionDenied("Only a board member of the trust can return a submission.")
     if not comment.strip():
         raise WorkflowError("Enter a comment saying what needs to change.")
     assessment.return_comment = comment.strip()
-    _change_status(assessment, user, AssessmentStatus.RETURNED, reason=comment.strip())
+    _change_status(assessment, user, Action.RETURN, reason=comment.strip())
     return assessment
 
 
@@ -324,5 +354,8 @@ def assessment_reopen(*, assessment: Assessment, user, reason: str) -> Assessmen
         raise WorkflowError("Enter the reason for reopening it.")
     assessment.signed_off_at = None
     assessment.signed_off_by = None
-    _change_status(assessment, user, AssessmentStatus.IN_PROGRESS, reason=reason.strip())
+    assessment.signed_off_name = ""
+    assessment.signed_off_role = ""
+    assessment.reopen_reason = reason.strip()
+    _change_status(assessment, user, Action.REOPEN, reason=reason.strip())
     return assessment

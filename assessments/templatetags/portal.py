@@ -2,6 +2,8 @@
 
 from django import template
 
+from assessments.wording import plain_number, with_unit
+
 register = template.Library()
 
 STAGE_COLOURS = {
@@ -37,3 +39,27 @@ def status_colour(status: str) -> str:
 def one_decimal(score) -> str:
     """Scores to one decimal place; a missing score (None, or an empty lookup) is a dash."""
     return f"{score:.1f}" if isinstance(score, int | float) else "–"
+
+
+FRAMEWORK_STATUS_COLOURS = {
+    "draft": "nhsuk-tag--grey",
+    "published": "nhsuk-tag--green",
+    "retired": "nhsuk-tag--white",
+}
+
+
+@register.filter
+def framework_status_colour(status: str) -> str:
+    return FRAMEWORK_STATUS_COLOURS.get(status, "nhsuk-tag--grey")
+
+
+@register.filter
+def number(value) -> str:
+    """An answer's number as a person writes it: 94, not 94.00."""
+    return "" if value is None else plain_number(value)
+
+
+@register.filter
+def quantity(value, unit: str) -> str:
+    """An answer's number with its unit, singular for one: 1 day, 3 days."""
+    return "" if value is None else with_unit(value, unit or "")

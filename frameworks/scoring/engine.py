@@ -8,10 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from frameworks.definition import FrameworkDef
-from frameworks.scoring.explain import Explanation, explain_domain
+from frameworks.scoring.explain import (
+    Explanation,
+    OverallExplanation,
+    explain_domain,
+    explain_overall,
+)
 from frameworks.scoring.rules import TOLERANCE, AnswerSet, domain_facts
 
-ENGINE_VERSION = "1.0.0"
+ENGINE_VERSION = "1.1.0"
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,7 @@ class OverallResult:
 class AssessmentResult:
     domains: tuple[DomainResult, ...]
     overall: OverallResult
+    overall_explanation: OverallExplanation
     engine_version: str = field(default=ENGINE_VERSION)
 
 
@@ -120,4 +126,12 @@ def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> Assessment
             )
         )
     overall = overall_result(definition, tuple(result.outcome for result in domains))
-    return AssessmentResult(domains=tuple(domains), overall=overall)
+    explanation = explain_overall(
+        definition,
+        tuple((result.name, result.stage, result.incomplete) for result in domains),
+        overall.score,
+        overall.stage,
+    )
+    return AssessmentResult(
+        domains=tuple(domains), overall=overall, overall_explanation=explanation
+    )

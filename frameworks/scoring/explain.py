@@ -348,3 +348,102 @@ def _next_steps(
 
 def _and(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# --- overall -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverallExplanation:
+    summary: str
+    next_steps: str
+
+
+def explain_overall(
+    definition: FrameworkDef,
+    domains: tuple[tuple[str, str | None, bool], ...],
+    score: float | None,
+    stage: str | None,
+) -> OverallExplanation:
+    """Why the trust sits at its overall stage, in the words of the framework's own rule.
+
+    ``domains`` holds each domain's name, stage code (None while incomplete) and whether it is
+    incomplete, in the framework's order.
+    """
+    names = {s.code: s.name for s in definition.stages}
+    order = {s.code: index for index, s in enumerate(definition.stages)}
+    incomplete = [name for name, _, missing in domains if missing]
+    score_words = "no score yet" if score is None else f"{score:.1f}"
+    average = f"The overall score, {score_words}, is the weighted average of the domain scores"
+    if incomplete:
+        return OverallExplanation(
+            summary=f"No overall stage until every domain is complete: {_listing(incomplete)} "
+            f"still {'has' if len(incomplete) == 1 else 'have'} mandatory questions to answer. "
+            f"{average}.",
+            next_steps="Answer the mandatory questions in the incomplete domains.",
+        )
+    reached = order[stage]
+    upper = definition.stages[reached + 1] if reached + 1 < len(definition.stages) else None
+    match definition.overall_rule:
+        case "weakest_link":
+            weakest = [name for name, code, _ in domains if order[code] == reached]
+            summary = (
+                f"The overall stage is {names[stage]} because the framework takes the lowest "
+                f"domain stage (weakest link): {_listing(weakest)} "
+                f"{'is' if len(weakest) == 1 else 'are'} at {names[stage]}. {average}, and "
+                "does not set the stage."
+            )
+            next_steps = (
+                f"To reach {upper.name} overall, {_listing(weakest)} must reach {upper.name}."
+                if upper
+                else "Every domain is at the highest stage."
+            )
+        case "median":
+            at_or_above = sum(order[code] >= reached for _, code, _ in domains)
+            below = [
+                f"{name} ({names[code]})" for name, code, _ in domains if order[code] < reached
+            ]
+            summary = (
+                f"The overall stage is {names[stage]} because the framework takes the middle "
+                f"domain stage (the median): {at_or_above} of {len(domains)} domains are at "
+                f"{names[stage]} or above"
+                + (f"; below it: {_listing(below)}" if below else "")
+                + f". {average}, and does not set the stage."
+            )
+            # The engine takes the stage at position (n - 1) // 2 from the bottom.
+            needed = len(domains) - (len(domains) - 1) // 2
+            if upper:
+                have = sum(order[code] >= reached + 1 for _, code, _ in domains)
+                more = needed - have
+                next_steps = (
+                    f"To reach {upper.name} overall, {more} more domain{'s' if more != 1 else ''} "
+                    f"must reach {upper.name} ({needed} of {len(domains)} in all)."
+                )
+            else:
+                next_steps = "The overall stage is the highest."
+        case _:
+            thresholds = {code: float(minimum) for code, minimum in definition.overall_thresholds}
+            start = (
+                f"{names[stage]} starts at {thresholds[stage]:g}"
+                if stage in thresholds
+                else "it is below every threshold"
+            )
+            summary = (
+                f"The overall stage is {names[stage]} because the framework places the overall "
+                f"score on thresholds: the score is {score_words}, the weighted average of the "
+                f"domain scores, and {start}."
+            )
+            next_steps = (
+                f"To reach {upper.name} overall, the overall score must reach "
+                f"{thresholds[upper.code]:g}."
+                if upper
+                else "The overall stage is the highest."
+            )
+    return OverallExplanation(summary=summary, next_steps=next_steps)
+
+
+def _listing(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"

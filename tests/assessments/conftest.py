@@ -7,14 +7,9 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    Cycle,
-    DomainAssignment,
-    Organisation,
-)
+from assessments.models import Assessment, AssessmentStatus, Cycle, DomainAssignment
 from frameworks.models import Domain, Framework
+from organisations.models import Organisation
 from tests.factories import (
     OrganisationFactory,
     assessment_in,

@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import AuditAction, AuditEvent, Evidence, Membership, Response
-from assessments.services.invitations import invitation_create
+from assessments.models import Evidence, Response
+from audit.models import AuditAction, AuditEvent
 from frameworks.models import Question
 from frameworks.services import framework_copy_as_draft, framework_import, framework_publish
+from organisations.models import Membership
+from organisations.services.invitations import invitation_create
 from tests.factories import PASSWORD, UserFactory, small_framework_definition
 
 from .conftest import pdf_upload
@@ -128,7 +130,7 @@ def test_bad_answer_gets_a_clear_message_and_keeps_the_saved_answer(world, code,
 
 def test_question_from_another_framework_is_refused_plainly(world):
     other = dataclasses.replace(small_framework_definition(domains=9), code="other-framework")
-    framework_import(definition=other, publish=True)
+    framework_import(definition=other, publish=True, user=None)
     response = post_answer(signed_in("lead_a"), world, "D9-01", "1")
     assert response.status_code == 400
     message = "D9-01 is not a question of this assessment's framework."
@@ -263,11 +265,11 @@ def test_conflict_without_javascript_is_announced_at_the_top(world):
 
 
 def test_guidance_is_shown_as_text_never_as_html(world):
-    draft = framework_copy_as_draft(framework=world.framework, version="xss")
+    draft = framework_copy_as_draft(framework=world.framework, version="xss", user=None)
     Question.objects.filter(framework=draft, code="D1-01").update(
         guidance='<img src=x onerror="alert(1)">'
     )
-    framework_publish(framework=draft)
+    framework_publish(framework=draft, user=None)
     world.cycle.framework = draft
     world.cycle.save()
     page = signed_in("lead_a").get(reverse("domain", args=[world.assessment_a.pk, "D1"]))

@@ -16,14 +16,12 @@ from assessments.models import (
     AssessmentStatus,
     Cycle,
     DomainResult,
-    Membership,
-    NationalRole,
-    Organisation,
     Response,
 )
 from assessments.services.demo import DemoDataError, demo_seed
-from assessments.services.organisations import organisations_load
 from frameworks.services import framework_load
+from organisations.models import Membership, NationalRole, Organisation
+from organisations.services.reference_data import organisations_load
 
 from ..frameworks.conftest import SHIPPED
 
@@ -42,7 +40,7 @@ class TestSeededDemoData(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         organisations_load()
-        framework_load(path=SHIPPED, publish=True)
+        framework_load(path=SHIPPED, publish=True, user=None)
         output = io.StringIO()
         call_command("seed_demo", stdout=output)
         cls.output = output.getvalue()
@@ -132,7 +130,7 @@ class TestDemoResults(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         organisations_load()
-        framework_load(path=SHIPPED, publish=True)
+        framework_load(path=SHIPPED, publish=True, user=None)
         demo_seed()
 
     def test_every_demo_assessment_has_a_stored_result_per_domain(self):

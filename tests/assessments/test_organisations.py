@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from assessments.models import IntegratedCareBoard, Organisation, Region
-from assessments.services.organisations import (
+from organisations.models import IntegratedCareBoard, Organisation, Region
+from organisations.services.reference_data import (
     DEFAULT_REFERENCE_DIR,
     ReferenceDataError,
     organisation_record_admin_edit,

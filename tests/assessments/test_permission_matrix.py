@@ -139,7 +139,7 @@ CASES = [
         "sign-off page before submission",
         "GET",
         lambda w: reverse("sign-off", args=[a(w)]),
-        statuses(403, analyst=404, admin=404),
+        statuses(403, board_a=302, analyst=404, admin=404),  # told why, on the task list
     ),
     Case(
         "reopen page",

@@ -11,21 +11,16 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
-from assessments.models import (
-    Assessment,
-    AssessmentResult,
-    DomainResult,
-    Membership,
-    Response,
-)
+from assessments.models import Assessment, AssessmentResult, DomainResult, Response
 from assessments.services.answers import AnswerInput, response_save
 from assessments.services.demo import demo_seed
-from assessments.services.organisations import organisations_load
 from assessments.services.scoring import assessment_answers, assessment_results_refresh
 from frameworks.models import Question
 from frameworks.scoring.engine import ENGINE_VERSION, score_assessment
 from frameworks.selectors import framework_definition
 from frameworks.services import framework_load
+from organisations.models import Membership
+from organisations.services.reference_data import organisations_load
 
 from ..frameworks.conftest import SHIPPED
 
@@ -42,7 +37,7 @@ class TestStoredResults(TestCase):
     @classmethod
     def setUpTestData(cls) -> None:
         organisations_load()
-        framework_load(path=SHIPPED, publish=True)
+        framework_load(path=SHIPPED, publish=True, user=None)
         demo_seed()
 
     def test_refresh_uses_the_same_number_of_queries_for_one_or_many_assessments(self):

@@ -8,30 +8,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
-from django.test import Client
-from django.urls import reverse
 
-from assessments.models import (
-    Assessment,
-    AssessmentStatus,
-    AuditAction,
-    AuditEvent,
-    DomainAssignment,
-    Evidence,
-    Membership,
-    Response,
-)
-from assessments.services.answers import (
-    AnswerInput,
-    AnswerInvalidError,
-    evidence_add_file,
-    response_save,
-)
-from assessments.services.invitations import (
-    InvitationError,
-    invitation_accept,
-    invitation_create,
-)
+from assessments.models import Assessment, AssessmentStatus, DomainAssignment, Evidence, Response
+from assessments.services.answers import AnswerInput, AnswerInvalidError, response_save
+from assessments.services.evidence import evidence_add_file
 from assessments.services.workflow import (
     SubmissionBlockedError,
     WorkflowError,
@@ -43,8 +23,14 @@ from assessments.services.workflow import (
     cycle_extend,
     domain_assign,
 )
+from audit.models import AuditAction, AuditEvent
 from frameworks.models import Question
-from frameworks.services import framework_copy_as_draft
+from organisations.models import Membership
+from organisations.services.invitations import (
+    InvitationError,
+    invitation_accept,
+    invitation_create,
+)
 from tests.factories import answer_all
 
 from .conftest import pdf_upload
@@ -446,25 +432,6 @@ def test_expired_or_unknown_invitation_is_refused(world):
         invitation_accept(token=links[0], password="a-long-pass-2026", full_name="Late")
     with pytest.raises(InvitationError, match="not valid"):
         invitation_accept(token="made-up", password="a-long-pass-2026", full_name="Nobody")
-
-
-def test_admin_extends_a_cycle_through_the_service_and_offers_only_published_frameworks(world):
-    draft = framework_copy_as_draft(framework=world.framework, version="2")
-    admin = world.users["admin"]
-    admin.is_staff = admin.is_superuser = True
-    admin.save()
-    client = Client()
-    client.force_login(admin)
-    page = client.get(reverse("admin:assessments_cycle_add")).content.decode()
-    assert f'value="{world.framework.pk}"' in page
-    assert f'value="{draft.pk}"' not in page
-    later = world.cycle.closes_on + dt.timedelta(days=30)
-    client.post(
-        reverse("admin:assessments_cycle_change", args=[world.cycle.pk]),
-        {"name": world.cycle.name, "opens_on": world.cycle.opens_on, "closes_on": later},
-    )
-    world.cycle.refresh_from_db()
-    assert world.cycle.closes_on == later
 
 
 def test_a_save_prepared_before_submission_cannot_land_after_it(world):

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.services.demo import DEMO_PASSWORD, demo_seed
-from assessments.services.organisations import organisations_load
 from frameworks.services import framework_load
+from organisations.services.reference_data import organisations_load
 from tests.frameworks.conftest import SHIPPED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(transactional_db):
     organisations_load()
-    framework_load(path=SHIPPED, publish=True)
+    framework_load(path=SHIPPED, publish=True, user=None)
     return demo_seed()
 
 

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def published() -> Framework:
-    return framework_load(path=SHIPPED, publish=True).framework
+    return framework_load(path=SHIPPED, publish=True, user=None).framework
 
 
 def test_question_text_of_published_framework_cannot_be_saved(published):
@@ -66,7 +66,7 @@ def test_published_framework_cannot_go_back_to_draft(published):
 
 
 def test_published_framework_can_be_retired_and_then_stays_frozen(published):
-    retired = framework_retire(framework=published)
+    retired = framework_retire(framework=published, user=None)
     assert Framework.objects.get(pk=retired.pk).status == FrameworkStatus.RETIRED
     retired.status = FrameworkStatus.PUBLISHED
     with pytest.raises(FrameworkFrozenError):
@@ -74,7 +74,7 @@ def test_published_framework_can_be_retired_and_then_stays_frozen(published):
 
 
 def test_draft_content_can_be_edited():
-    draft = framework_load(path=SHIPPED).framework
+    draft = framework_load(path=SHIPPED, user=None).framework
     question = Question.objects.filter(framework=draft).first()
     question.text = "Clearer wording"
     question.save()
@@ -82,7 +82,7 @@ def test_draft_content_can_be_edited():
 
 
 def test_new_version_is_an_editable_copy(published):
-    copy = framework_copy_as_draft(framework=published, version="2027.1")
+    copy = framework_copy_as_draft(framework=published, version="2027.1", user=None)
     assert copy.status == FrameworkStatus.DRAFT
     original, copied = (
         framework_definition(framework=published),
@@ -98,9 +98,9 @@ def test_new_version_is_an_editable_copy(published):
 
 def test_lifecycle_steps_out_of_order_are_refused(published):
     with pytest.raises(FrameworkLifecycleError):
-        framework_publish(framework=published)
-    draft = framework_copy_as_draft(framework=published, version="2027.1")
+        framework_publish(framework=published, user=None)
+    draft = framework_copy_as_draft(framework=published, version="2027.1", user=None)
     with pytest.raises(FrameworkLifecycleError):
-        framework_retire(framework=draft)
+        framework_retire(framework=draft, user=None)
     with pytest.raises(FrameworkLifecycleError):
-        framework_copy_as_draft(framework=published, version="2027.1")
+        framework_copy_as_draft(framework=published, version="2027.1", user=None)

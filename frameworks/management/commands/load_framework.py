@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, path: Path, publish: bool, **options) -> None:
         try:
-            result = framework_load(path=path, publish=publish)
+            result = framework_load(path=path, publish=publish, user=None)
         except FrameworkFileError as error:
             for line in error.errors:
                 self.stderr.write(line)

@@ -1,0 +1,36 @@
+"""What a user may see, as querysets: every list, dashboard, download and API endpoint starts here.
+
+Built from the same scopes as the yes/no answers in ``access.policy``, so a row in a list is
+always a row its detail page would show.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q, QuerySet
+
+from access.policy import assessment_scopes, organisation_scopes
+from assessments.models import Assessment
+from organisations.models import Organisation
+
+
+def _union(scopes, **fields) -> Q | None:
+    """One condition admitting what any scope admits; None when there is no scope."""
+    conditions = [scope.as_q(**fields) for scope in scopes]
+    return reduce(or_, conditions) if conditions else None
+
+
+def assessments_visible_to(*, user) -> QuerySet[Assessment]:
+    condition = _union(assessment_scopes(user))
+    if condition is None:
+        return Assessment.objects.none()
+    return Assessment.objects.filter(condition)
+
+
+def organisations_visible_to(*, user) -> QuerySet[Organisation]:
+    condition = _union(organisation_scopes(user), organisation_field="pk")
+    if condition is None:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(condition)
