@@ -16,6 +16,7 @@ from assessments.wording import plain_number
 from frameworks.models import Framework, QuestionType
 from maturity_portal.dates import DateField
 from maturity_portal.forms import nhsuk_helper
+from organisations.selectors import display_name
 
 NOT_APPLICABLE = "na"
 CHOICE_TYPES = {QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.YES_NO}
@@ -239,7 +240,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args, domains, people, current: dict[int, int], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [("", "Nobody (only the digital lead)")] + [
-            (str(person.pk), person.get_full_name() or person.username) for person in people
+            (str(person.pk), display_name(person)) for person in people
         ]
         for domain in domains:
             self.fields[f"domain_{domain.pk}"] = forms.ChoiceField(

@@ -21,6 +21,7 @@ from assessments.models import (
 )
 from audit.models import AuditEvent
 from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
+from organisations.selectors import display_name
 
 # --- the assessment journey ------------------------------------------------------------------
 
@@ -86,7 +87,7 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
         .values_list("question__domain_id", "n")
     )
     assignees = {
-        assignment.domain_id: assignment.assignee.get_full_name() or assignment.assignee.username
+        assignment.domain_id: display_name(assignment.assignee)
         for assignment in DomainAssignment.objects.filter(assessment=assessment).select_related(
             "assignee"
         )

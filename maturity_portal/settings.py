@@ -6,6 +6,7 @@ workers. ``DJANGO_ENV=production`` refuses to start without ``SECRET_KEY`` and `
 and turns on every protection ``manage.py check --deploy`` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -19,6 +20,15 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 if DJANGO_ENV not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
 PRODUCTION = DJANGO_ENV == "production"
+
+
+def positive_int(name: str, default: int) -> int:
+    """A count or a period from the environment: zero would lock out or sign out everyone."""
+    value = env.int(name, default=default)
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1.")
+    return value
+
 
 if PRODUCTION:
     for required in ("SECRET_KEY", "ALLOWED_HOSTS"):
@@ -47,6 +57,7 @@ INSTALLED_APPS = [
     "django.forms",
     "crispy_forms",
     "django_htmx",
+    "axes",
     "frameworks",
     "organisations",
     "assessments",
@@ -57,6 +68,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files keep their long cache headers; every other response,
+    # the sign-in lock-out page included, gets the portal's policy and no-store.
+    "maturity_portal.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -64,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "maturity_portal.urls"
@@ -96,6 +112,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "maturity_portal.security.SignInThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -159,6 +180,34 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# An idle timeout: every request pushes the expiry on; closing the browser ends the session too.
+SESSION_COOKIE_AGE = positive_int("SESSION_LIFETIME_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Sign-in throttling (django-axes), on the portal's sign-in and the admin's alike. A username is
+# locked after this many failures from anywhere, and an address after this many whatever the
+# username: each parameter is counted on its own (a nested list would count the pair).
+SIGN_IN_FAILURE_LIMIT = positive_int("SIGN_IN_FAILURE_LIMIT", 5)
+SIGN_IN_LOCKOUT_MINUTES = positive_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts during a lock-out do not restart it, so "locked out for 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "maturity_portal.views.sign_in_locked_out"
+AXES_CLIENT_IP_CALLABLE = "maturity_portal.security.client_address"
+# Failed attempts are all throttling needs; a log of every sign-in's address is not kept.
+AXES_DISABLE_ACCESS_LOG = True
+# How many proxies of our own append to X-Forwarded-For; 0 trusts only the connecting address.
+TRUSTED_PROXY_COUNT = 0
+
+# Evidence uploads over their limit are refused before any of their bytes are stored.
+FILE_UPLOAD_HANDLERS = [
+    "maturity_portal.uploads.OversizedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -169,3 +218,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+    # nginx (deploy/nginx/default.conf) appends the address that connected to it.
+    TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1)
+    if TRUSTED_PROXY_COUNT < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")

@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from maturity_portal.celery import app as celery_app
@@ -13,6 +14,18 @@ from maturity_portal.forms import SignInForm
 class SignInView(LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+def sign_in_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None
+) -> HttpResponse:
+    """What axes shows instead of a refused sign-in, the portal's or the admin's: how long to wait.
+
+    A locked-out person is refused whatever password they give, so saying "wrong password" would
+    send them round again.
+    """
+    context = {"form": SignInForm(request), "lockout_minutes": settings.SIGN_IN_LOCKOUT_MINUTES}
+    return render(request, "registration/login.html", context, status=429)
 
 
 @never_cache

@@ -11,6 +11,13 @@ from access.policy import ASSIGNABLE_ROLES
 from organisations.models import Membership, NationalRole, Organisation
 
 
+def display_name(user, *, nobody: str = "–") -> str:
+    """How a person is named on pages, in the audit trail and in emails."""
+    if user is None:
+        return nobody
+    return user.get_full_name() or user.get_username()
+
+
 @dataclass(frozen=True)
 class UserRoles:
     memberships: tuple[Membership, ...]

@@ -27,7 +27,7 @@ from audit.models import AuditAction
 from audit.services import audit_record
 from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
 from organisations.models import Membership, Organisation
-from organisations.selectors import peer_groups_of
+from organisations.selectors import display_name, peer_groups_of
 
 
 class WorkflowError(Exception):
@@ -222,7 +222,7 @@ def domain_assign(*, assessment: Assessment, domain: Domain, assignee, user) -> 
     if domain.framework_id != assessment.cycle.framework_id:
         raise WorkflowError("That domain is not part of this assessment.")
     current = DomainAssignment.objects.filter(assessment=assessment, domain=domain).first()
-    old = current.assignee.get_full_name() or current.assignee.username if current else ""
+    old = display_name(current.assignee) if current else ""
     if assignee is None:
         if current is not None:
             current.delete()
@@ -239,7 +239,7 @@ def domain_assign(*, assessment: Assessment, domain: Domain, assignee, user) -> 
             domain=domain,
             defaults={"assignee": assignee, "assigned_by": user},
         )
-    new = (assignee.get_full_name() or assignee.username) if assignee else ""
+    new = display_name(assignee) if assignee else ""
     if old != new:
         audit_record(
             assessment=assessment,

@@ -3,6 +3,7 @@
 from django import template
 
 from assessments.wording import plain_number, with_unit
+from organisations.selectors import display_name
 
 register = template.Library()
 
@@ -63,3 +64,9 @@ def number(value) -> str:
 def quantity(value, unit: str) -> str:
     """An answer's number with its unit, singular for one: 1 day, 3 days."""
     return "" if value is None else with_unit(value, unit or "")
+
+
+@register.filter
+def person(user, nobody: str = "–") -> str:
+    """A person's full name, or their username; ``nobody`` when there is no one."""
+    return display_name(user, nobody=nobody)

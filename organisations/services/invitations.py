@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from access import policy
 from organisations.models import Invitation, Membership, Organisation
+from organisations.selectors import display_name
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
 
@@ -47,7 +48,7 @@ def invitation_create(
         invited_by=user,
         expires_at=timezone.now() + INVITATION_LIFETIME,
     )
-    inviter = user.get_full_name() or user.get_username()
+    inviter = display_name(user)
     send_mail(
         subject=f"Join {organisation.name} on the digital maturity portal",
         message=(
