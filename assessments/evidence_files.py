@@ -12,6 +12,7 @@ from pathlib import PurePath
 from django.core.files.uploadedfile import UploadedFile
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+MAX_EVIDENCE_SIZE = f"{MAX_EVIDENCE_BYTES // (1024 * 1024)} MB"  # the limit in words
 ACCEPTED = {
     ".pdf": "application/pdf",
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -33,7 +34,7 @@ def check_evidence_file(upload: UploadedFile) -> str:
     if upload.size is None or upload.size == 0:
         raise EvidenceFileError("The selected file is empty.")
     if upload.size > MAX_EVIDENCE_BYTES:
-        raise EvidenceFileError("The selected file must be smaller than 10 MB.")
+        raise EvidenceFileError(f"The selected file must be smaller than {MAX_EVIDENCE_SIZE}.")
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in ACCEPTED:
         raise EvidenceFileError(f"The selected file must be a {ACCEPTED_LIST}.")

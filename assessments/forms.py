@@ -9,17 +9,17 @@ from __future__ import annotations
 from django import forms
 from django.utils.html import conditional_escape, format_html
 
-from assessments.evidence_files import ACCEPTED, ACCEPTED_LIST
+from assessments.evidence_files import ACCEPTED, ACCEPTED_LIST, MAX_EVIDENCE_SIZE
 from assessments.selectors import QuestionState
 from assessments.services.answers import AnswerInput
 from assessments.wording import plain_number
+from frameworks.definition import SINGLE_CHOICE_TYPES
 from frameworks.models import Framework, QuestionType
 from maturity_portal.dates import DateField
 from maturity_portal.forms import nhsuk_helper
 from organisations.selectors import display_name
 
 NOT_APPLICABLE = "na"
-CHOICE_TYPES = {QuestionType.SCALE, QuestionType.SINGLE_CHOICE, QuestionType.YES_NO}
 
 
 class AnswerForm(forms.Form):
@@ -48,7 +48,7 @@ class AnswerForm(forms.Form):
         if response is None:
             self.fields["version"].initial = 0
         self.fields["answer"] = self._answer_field()
-        if question.allows_na and question.type not in CHOICE_TYPES:
+        if question.allows_na and question.type not in SINGLE_CHOICE_TYPES:
             self.fields["not_applicable"] = forms.BooleanField(
                 label="Not applicable to our trust", required=False
             )
@@ -69,7 +69,7 @@ class AnswerForm(forms.Form):
         label, hint = question.text, conditional_escape(question.guidance)
         code = question.code
         match question.type:
-            case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
+            case kind if kind in SINGLE_CHOICE_TYPES:
                 choices = [(str(option.order), option.label) for option in self.state.options]
                 if question.allows_na:
                     choices.append((NOT_APPLICABLE, "Not applicable to our trust"))
@@ -129,7 +129,7 @@ class AnswerForm(forms.Form):
         if self.cleaned_data.get("not_applicable") or answer == NOT_APPLICABLE:
             return AnswerInput(not_applicable=True)
         match self.state.question.type:
-            case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
+            case kind if kind in SINGLE_CHOICE_TYPES:
                 return AnswerInput(option=int(answer))
             case QuestionType.MULTIPLE_CHOICE:
                 return AnswerInput(selected=frozenset(int(value) for value in answer))
@@ -164,11 +164,11 @@ def _initial(state: QuestionState) -> dict:
     initial: dict = {"version": response.version, "comment": response.comment}
     question_type = state.question.type
     if response.is_not_applicable:
-        if question_type in CHOICE_TYPES:
+        if question_type in SINGLE_CHOICE_TYPES:
             initial["answer"] = NOT_APPLICABLE
         else:
             initial["not_applicable"] = True
-    elif question_type in CHOICE_TYPES and response.option is not None:
+    elif question_type in SINGLE_CHOICE_TYPES and response.option is not None:
         initial["answer"] = str(response.option.order)
     elif question_type == QuestionType.MULTIPLE_CHOICE:
         initial["answer"] = [str(option.order) for option in state.selected]
@@ -202,7 +202,7 @@ class EvidenceLinkForm(forms.Form):
 class EvidenceFileForm(forms.Form):
     file = forms.FileField(
         label="Upload a file",
-        help_text=f"{ACCEPTED_LIST}, up to 10 MB.",
+        help_text=f"{ACCEPTED_LIST}, up to {MAX_EVIDENCE_SIZE}.",
         error_messages={
             "required": "Select a file to upload",
             "empty": "The selected file is empty",

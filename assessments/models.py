@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from assessments.evidence_files import MAX_EVIDENCE_BYTES
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage
 from organisations.models import IntegratedCareBoard, Organisation, Region, TrustType
 
@@ -220,8 +221,8 @@ class Evidence(models.Model):
                 name="evidence_is_a_link_or_a_file",
             ),
             models.CheckConstraint(
-                condition=Q(size__isnull=True) | Q(size__lte=10 * 1024 * 1024),
-                name="evidence_file_at_most_10_mb",
+                condition=Q(size__isnull=True) | Q(size__lte=MAX_EVIDENCE_BYTES),
+                name="evidence_file_within_size_limit",
             ),
         ]
 

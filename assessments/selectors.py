@@ -74,12 +74,6 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
         .order_by("order")
     )
     responses = Response.objects.filter(assessment=assessment)
-    answered = dict(
-        responses.filter(_answered_condition())
-        .values("question__domain_id")
-        .annotate(n=Count("pk", distinct=True))
-        .values_list("question__domain_id", "n")
-    )
     to_confirm = dict(
         responses.filter(carried_forward=True)
         .values("question__domain_id")
@@ -101,7 +95,8 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
     return [
         DomainProgress(
             domain=domain,
-            answered=answered.get(domain.pk, 0),
+            # The engine's own count, stored with the result: "answered" has one meaning.
+            answered=results[domain.pk].answered if domain.pk in results else 0,
             total=domain.total,
             to_confirm=to_confirm.get(domain.pk, 0),
             assignee=assignees.get(domain.pk, ""),
@@ -110,17 +105,6 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
         )
         for domain in domains
     ]
-
-
-def _answered_condition() -> Q:
-    """A response counts as answered when it holds a value of any kind or is not applicable."""
-    return (
-        Q(is_not_applicable=True)
-        | Q(option__isnull=False)
-        | Q(number_value__isnull=False)
-        | Q(selected_options__isnull=False)
-        | ~Q(text_value="")
-    )
 
 
 @dataclass

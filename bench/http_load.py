@@ -77,13 +77,16 @@ def interrupts_as_exceptions() -> Iterator[None]:
 def _admin_execute(statement: Any) -> None:
     import psycopg2  # the project's own driver; imported late so --help needs nothing
 
-    connection = psycopg2.connect(host=HOST, port=5432, user="postgres", dbname="postgres")
     try:
-        connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
-    finally:
-        connection.close()
+        connection = psycopg2.connect(host=HOST, port=5432, user="postgres", dbname="postgres")
+        try:
+            connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        finally:
+            connection.close()
+    except psycopg2.Error as error:
+        raise BenchError(f"PostgreSQL at {HOST}:5432: {error}".strip()) from error
 
 
 @contextmanager
@@ -375,6 +378,8 @@ class Form:
 
 
 class _FormParser(HTMLParser):
+    """Inputs and textareas, enough for the portal's forms (they have no selects to post)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.forms: list[Form] = []
@@ -405,7 +410,10 @@ class _FormParser(HTMLParser):
             self.forms[-1].fields[self._textarea] += data
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
+        if tag == "textarea" and self._textarea is not None:
+            # Browsers drop the newline that may open a textarea's content.
+            fields = self.forms[-1].fields
+            fields[self._textarea] = fields[self._textarea].removeprefix("\n")
             self._textarea = None
 
 

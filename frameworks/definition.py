@@ -21,7 +21,8 @@ QUESTION_TYPES = (
     "number",
     "free_text",
 )
-CHOICE_TYPES = ("scale", "yes_no", "single_choice", "multiple_choice")
+SINGLE_CHOICE_TYPES = ("scale", "yes_no", "single_choice")  # one option is chosen
+CHOICE_TYPES = (*SINGLE_CHOICE_TYPES, "multiple_choice")
 DEFAULT_WEIGHT = 1
 MAX_WEIGHT = 10
 MAX_OPTION_SCORE = 4

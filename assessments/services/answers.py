@@ -21,6 +21,7 @@ from assessments.services.scoring import assessment_results_refresh
 from assessments.wording import plain_number, with_unit
 from audit.models import AuditAction
 from audit.services import audit_record, audit_records
+from frameworks.definition import SINGLE_CHOICE_TYPES
 from frameworks.models import AnswerOption, Domain, Question, QuestionType
 
 NO_ANSWER = "(no answer)"
@@ -176,7 +177,7 @@ def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerO
             raise AnswerInvalidError(f"{code} cannot be answered 'Not applicable'")
         return None, []
     match question.type:
-        case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
+        case kind if kind in SINGLE_CHOICE_TYPES:
             if answer.option not in options:
                 raise AnswerInvalidError(f"Select one of the answers shown for {code}")
             return options[answer.option], []

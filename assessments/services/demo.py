@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, Cycle, Response
 from assessments.services.scoring import assessment_results_refresh
+from frameworks.definition import SINGLE_CHOICE_TYPES
 from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
 from organisations.models import (
     Membership,
@@ -246,7 +247,7 @@ def _draft_answer(rng, question: Question, options, trust, level: float) -> _Dra
     if question.allows_na and trust.trust_type != "acute" and draw < 0.5:
         return _Draft(question=question, not_applicable=True)
     match question.type:
-        case QuestionType.SCALE | QuestionType.SINGLE_CHOICE | QuestionType.YES_NO:
+        case kind if kind in SINGLE_CHOICE_TYPES:
             top = max(option.score for option in options)
             nearest = min(options, key=lambda o: (abs(o.score / top - target), o.order))
             return _Draft(question=question, option=nearest)
