@@ -9,7 +9,7 @@ FRAMEWORK := frameworks/definitions/nhs-digital-maturity-2026.yaml
 LOCK := constraints.txt
 UV_VERSION := 0.13.9
 
-.PHONY: install lock demo demo-data test lint format frontend clean
+.PHONY: install lock demo demo-data serve test lint format frontend clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,13 +29,18 @@ lock: | $(BIN)/python
 		--python-platform x86_64-unknown-linux-gnu --custom-compile-command 'make lock' \
 		--quiet $(LOCK_FLAGS) --output-file $(LOCK)
 
+# Every `make demo` starts the same: a fresh embedded database (or, with DATABASE_URL set, the
+# demo's own rows undone). `make serve` serves what is there and keeps your changes.
 demo-data: install
+	@if [ -z "$$DATABASE_URL" ]; then rm -f db.sqlite3; fi
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_organisations
 	$(BIN)/python manage.py load_framework $(FRAMEWORK) --publish
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --reset
 
-demo: demo-data
+demo: demo-data serve
+
+serve: install
 	@echo "Serving on http://127.0.0.1:8000 (sign in with a demo login above; Ctrl+C stops)"
 	DJANGO_DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:8000
 

@@ -193,7 +193,7 @@ SIGN_IN_LOCKOUT_MINUTES = positive_int("SIGN_IN_LOCKOUT_MINUTES", 15)
 AXES_FAILURE_LIMIT = SIGN_IN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=SIGN_IN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-# Attempts during a lock-out do not restart it, so "locked out for 15 minutes" stays true.
+# Attempts during a lock-out do not restart it, so the period the lock-out page states holds.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "maturity_portal.views.sign_in_locked_out"
 AXES_CLIENT_IP_CALLABLE = "maturity_portal.security.client_address"

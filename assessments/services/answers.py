@@ -85,7 +85,7 @@ def response_save(
     if not policy.can_edit_domain(user, assessment, question.domain):
         raise PermissionDenied("You cannot change answers in this domain now.")
     options = {option.order: option for option in question.options.all()}
-    option, selected = _checked(question, answer, options)
+    option, selected = answer_checked(question, answer, options)
     try:
         with transaction.atomic():
             assessment = locked_for_editing(assessment, question.domain, user)
@@ -169,8 +169,13 @@ def locked_for_editing(assessment: Assessment, domain: Domain, user) -> Assessme
     return locked
 
 
-def _checked(question: Question, answer: AnswerInput, options: dict[int, AnswerOption]):
-    """Refuse anything that does not fit the question, before anything is written."""
+def answer_checked(
+    question: Question, answer: AnswerInput, options: dict[int, AnswerOption]
+) -> tuple[AnswerOption | None, list[AnswerOption]]:
+    """The chosen option(s) of an answer that fits its question; AnswerInvalidError otherwise.
+
+    ``options`` maps each option's position (1 = first) to the option.
+    """
     code = question.code
     if answer.not_applicable:
         if not question.allows_na:

@@ -16,19 +16,24 @@ from decimal import Decimal
 import numpy as np
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentStatus, Cycle, Response
+from assessments.services.answers import AnswerInput, AnswerInvalidError, answer_checked
 from assessments.services.scoring import assessment_results_refresh
+from assessments.services.workflow import cycle_create, submission_problems
 from frameworks.definition import SINGLE_CHOICE_TYPES
 from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
 from organisations.models import (
+    Invitation,
     Membership,
     MembershipRole,
     NationalRole,
     NationalRoleName,
     Organisation,
 )
+from organisations.selectors import peer_groups_of
 
 RANDOM_SEED = 20_260_401
 DEMO_TRUST_ODS_CODE = "R0A"  # Manchester University NHS Foundation Trust
@@ -80,6 +85,20 @@ FREE_TEXT_ANSWERS = (
 )
 
 
+BOARD_FIRST_NAMES = ("Amara", "Ben", "Chloe", "Dev", "Eleanor", "Farid", "Grace", "Hugh", "Isla")
+BOARD_LAST_NAMES = (
+    "Adeyemi",
+    "Brennan",
+    "Chaudhry",
+    "Davies",
+    "Evans",
+    "Fletcher",
+    "Gill",
+    "Hughes",
+)
+BOARD_ROLES = ("Chair", "Chief Executive", "Chief Digital Information Officer", "Medical Director")
+
+
 @dataclass(frozen=True)
 class DemoUser:
     username: str
@@ -126,7 +145,7 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
     demo_trust = next((t for t in trusts if t.ods_code == DEMO_TRUST_ODS_CODE), trusts[0])
     with transaction.atomic():
         if reset:
-            Assessment.objects.filter(is_demo=True).delete()
+            _undo_the_last_demo(demo_trust)
         cycles, cycles_created = _cycles(framework)
         assessments, responses = _answers(framework, trusts, cycles, demo_trust)
         _users(demo_trust)
@@ -140,18 +159,34 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
     )
 
 
+def _undo_the_last_demo(demo_trust: Organisation) -> None:
+    """Back to where the demo starts: demo answers, and what the demo users did, are undone."""
+    demo_users = get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS])
+    Assessment.objects.filter(Q(is_demo=True) | Q(started_by__in=demo_users)).delete()
+    invitations = Invitation.objects.filter(invited_by__in=demo_users)
+    Membership.objects.filter(
+        organisation=demo_trust, user__in=invitations.values("accepted_by")
+    ).delete()
+    invitations.delete()
+
+
 def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
+    """The demo's cycles, opened through the same service a framework admin uses."""
+    existing = {
+        cycle.name: cycle for cycle in Cycle.objects.filter(name__in=[c.name for c in DEMO_CYCLES])
+    }
     cycles, created_count = [], 0
     for demo_cycle in DEMO_CYCLES:
-        cycle, created = Cycle.objects.get_or_create(
-            name=demo_cycle.name,
-            defaults={
-                "framework": framework,
-                "opens_on": demo_cycle.opens_on,
-                "closes_on": demo_cycle.closes_on,
-            },
-        )
-        created_count += created
+        cycle = existing.get(demo_cycle.name)
+        if cycle is None:
+            cycle = cycle_create(
+                name=demo_cycle.name,
+                framework=framework,
+                opens_on=demo_cycle.opens_on,
+                closes_on=demo_cycle.closes_on,
+                user=None,
+            )
+            created_count += 1
         cycles.append((cycle, demo_cycle))
     return cycles, created_count
 
@@ -193,8 +228,14 @@ def _answers(framework, trusts, cycles, demo_trust) -> tuple[int, int]:
         for cycle, demo_cycle in cycles:
             growth = demo_cycle.improvement + rng.normal(0, 0.035) if demo_cycle.improvement else 0
             status, answered_share = _status(rng, demo_cycle)
+            complete = status != AssessmentStatus.IN_PROGRESS
             drafted = [
-                _draft_answer(rng, question, options.get(question.pk, []), trust, level)
+                (
+                    question,
+                    _draft_answer(
+                        rng, question, options.get(question.pk, []), trust, level, complete
+                    ),
+                )
                 for question in questions
                 for level in [float(np.clip(domain_level[question.domain.code] + growth, 0, 1))]
             ]
@@ -206,17 +247,56 @@ def _answers(framework, trusts, cycles, demo_trust) -> tuple[int, int]:
                 organisation=trust,
                 cycle=cycle,
                 status=status,
-                region_id=trust.region_id,
-                icb_id=trust.icb_id,
-                trust_type=trust.trust_type,
                 is_demo=True,
-                submitted_at=now if status != AssessmentStatus.IN_PROGRESS else None,
-                signed_off_at=now if status == AssessmentStatus.SIGNED_OFF else None,
+                **peer_groups_of(organisation=trust),
+                **_status_record(status, cycle, trust, now),
             )
             created.append(assessment)
-            responses_created += _store(assessment, drafted, keep)
+            responses_created += _store(assessment, drafted, keep, options)
     assessment_results_refresh(assessments=created)
+    _check_with_the_services(created)
     return len(created), responses_created
+
+
+def _status_record(status: str, cycle: Cycle, trust: Organisation, now) -> dict:
+    """Who submitted and signed off, and when, as the workflow records it for a real trust."""
+    if status == AssessmentStatus.IN_PROGRESS:
+        return {}
+    # Dates inside the cycle: a closed one was done before it closed, an open one lately.
+    close = timezone.make_aware(dt.datetime.combine(cycle.closes_on, dt.time(12)))
+    done_by = min(close, now)
+    record = {"submitted_at": done_by - dt.timedelta(days=21)}
+    if status == AssessmentStatus.SIGNED_OFF:
+        name, role = _signatory(trust)
+        record |= {
+            "signed_off_at": done_by - dt.timedelta(days=7),
+            "signed_off_name": name,
+            "signed_off_role": role,
+        }
+    return record
+
+
+def _signatory(trust: Organisation) -> tuple[str, str]:
+    """A made-up board member per trust, the same on every run and every machine."""
+    seed = int.from_bytes(trust.ods_code.encode(), "big")
+    first = BOARD_FIRST_NAMES[seed % len(BOARD_FIRST_NAMES)]
+    last = BOARD_LAST_NAMES[(seed // 7) % len(BOARD_LAST_NAMES)]
+    return f"{first} {last}", BOARD_ROLES[(seed // 3) % len(BOARD_ROLES)]
+
+
+def _check_with_the_services(assessments: list[Assessment]) -> None:
+    """Demo data obeys the rules real data obeys: what was submitted could have been."""
+    for assessment in assessments:
+        if assessment.status == AssessmentStatus.IN_PROGRESS:
+            continue
+        problems = submission_problems(assessment=assessment)
+        if problems:
+            question, why = problems[0]
+            raise DemoDataError(
+                f"Demo assessment of {assessment.organisation.name} ({assessment.cycle.name}) "
+                f"is {assessment.get_status_display().lower()} but could not have been "
+                f"submitted: {question.code}: {why} ({len(problems)} problem(s))."
+            )
 
 
 def _status(rng: np.random.Generator, demo_cycle: DemoCycle) -> tuple[str, float]:
@@ -230,35 +310,27 @@ def _status(rng: np.random.Generator, demo_cycle: DemoCycle) -> tuple[str, float
     return AssessmentStatus.IN_PROGRESS, float(rng.uniform(0.4, 0.9))
 
 
-@dataclass(frozen=True)
-class _Draft:
-    question: Question
-    option: AnswerOption | None = None
-    selected: tuple[AnswerOption, ...] = ()
-    number: Decimal | None = None
-    text: str = ""
-    not_applicable: bool = False
-
-
-def _draft_answer(rng, question: Question, options, trust, level: float) -> _Draft:
-    """One plausible answer near the trust's level in this domain."""
+def _draft_answer(
+    rng, question: Question, options, trust, level: float, complete: bool
+) -> AnswerInput:
+    """One plausible answer near the trust's level in this domain; never blank if ``complete``."""
     target = float(np.clip(level + rng.normal(0, 0.16), 0, 1))
     draw = rng.random()
     if question.allows_na and trust.trust_type != "acute" and draw < 0.5:
-        return _Draft(question=question, not_applicable=True)
+        return AnswerInput(not_applicable=True)
     match question.type:
         case kind if kind in SINGLE_CHOICE_TYPES:
             top = max(option.score for option in options)
             nearest = min(options, key=lambda o: (abs(o.score / top - target), o.order))
-            return _Draft(question=question, option=nearest)
+            return AnswerInput(option=nearest.order)
         case QuestionType.MULTIPLE_CHOICE:
             picks = rng.random(len(options)) < target
             chosen = tuple(o for o, pick in zip(options, picks, strict=True) if pick and o.score)
             if not chosen:
                 chosen = tuple(o for o in options if o.score == 0)[:1]
-            return _Draft(question=question, selected=chosen)
+            return AnswerInput(selected=frozenset(option.order for option in chosen))
         case QuestionType.PERCENTAGE:
-            return _Draft(question=question, number=Decimal(round(target * 100)))
+            return AnswerInput(number=Decimal(round(target * 100)))
         case QuestionType.NUMBER:
             top = max(band.score for band in options)
             band = min(options, key=lambda b: (abs(b.score / top - target), b.order))
@@ -266,33 +338,38 @@ def _draft_answer(rng, question: Question, options, trust, level: float) -> _Dra
             value = band.band_min + (width * Decimal(str(round(draw, 2)))).quantize(Decimal(1))
             if band.band_max is not None and value >= band.band_max:
                 value = band.band_min
-            return _Draft(question=question, number=value)
+            return AnswerInput(number=value)
         case _:
-            text = FREE_TEXT_ANSWERS[int(draw * len(FREE_TEXT_ANSWERS))] if draw < 0.7 else ""
-            return _Draft(question=question, text=text)
+            said = complete or draw < 0.7
+            text = FREE_TEXT_ANSWERS[int(draw * len(FREE_TEXT_ANSWERS))] if said else ""
+            return AnswerInput(text=text)
 
 
-def _store(assessment: Assessment, drafted: list[_Draft], keep) -> int:
-    rows = [
-        (
-            draft,
-            Response(
-                assessment=assessment,
-                question=draft.question,
-                option=draft.option,
-                number_value=draft.number,
-                text_value=draft.text,
-                is_not_applicable=draft.not_applicable,
-            ),
+def _store(assessment: Assessment, drafted, keep, options) -> int:
+    """Store the kept answers, each checked by the answer service's own rules first."""
+    rows = []
+    for (question, answer), kept in zip(drafted, keep, strict=True):
+        if not kept or (question.type == QuestionType.FREE_TEXT and not answer.text):
+            continue
+        by_position = {option.order: option for option in options.get(question.pk, [])}
+        try:
+            option, selected = answer_checked(question, answer, by_position)
+        except AnswerInvalidError as error:
+            raise DemoDataError(f"A demo answer breaks the rules: {error}") from error
+        response = Response(
+            assessment=assessment,
+            question=question,
+            option=option,
+            number_value=answer.number,
+            text_value=answer.text,
+            is_not_applicable=answer.not_applicable,
         )
-        for draft, kept in zip(drafted, keep, strict=True)
-        if kept and (draft.question.type != QuestionType.FREE_TEXT or draft.text)
-    ]
-    Response.objects.bulk_create(response for _, response in rows)
+        rows.append((response, selected))
+    Response.objects.bulk_create(response for response, _ in rows)
     Response.selected_options.through.objects.bulk_create(
         Response.selected_options.through(response_id=response.pk, answeroption_id=option.pk)
-        for draft, response in rows
-        for option in draft.selected
+        for response, selected in rows
+        for option in selected
     )
     return len(rows)
 
@@ -304,7 +381,7 @@ def _users(demo_trust: Organisation) -> None:
         user, _ = user_model.objects.get_or_create(username=demo_user.username)
         user.first_name, user.last_name = first, last
         user.email = f"{demo_user.username}@example.nhs.uk"
-        user.is_staff = demo_user.role in {NationalRoleName.FRAMEWORK_ADMIN, "superuser"}
+        user.is_staff = demo_user.role == "superuser"
         user.is_superuser = demo_user.role == "superuser"
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -18,9 +18,13 @@ from assessments.models import (
     DomainResult,
     Response,
 )
+from assessments.services.answers import AnswerInput, answer_checked
 from assessments.services.demo import DemoDataError, demo_seed
+from assessments.services.workflow import assessment_start, submission_problems
+from frameworks.models import Question
 from frameworks.services import framework_load
-from organisations.models import Membership, NationalRole, Organisation
+from organisations.models import Invitation, Membership, NationalRole, Organisation
+from organisations.services.invitations import invitation_create
 from organisations.services.reference_data import organisations_load
 
 from ..frameworks.conftest import SHIPPED
@@ -91,6 +95,47 @@ class TestSeededDemoData(TestCase):
             Assessment.objects.count(),
         )
         assert after == before
+
+    def test_every_submitted_demo_assessment_could_have_been_submitted(self):
+        """The workflow's own check passes: every question answered, nothing left to confirm."""
+        questions = Question.objects.filter(framework__cycles__name="2025/26").count()
+        done = Assessment.objects.exclude(status=AssessmentStatus.IN_PROGRESS)
+        assert done.count() > 300
+        for assessment in done.select_related("cycle", "organisation"):
+            assert submission_problems(assessment=assessment) == []
+            assert assessment.responses.count() == questions
+            assert assessment.submitted_at is not None
+
+    def test_every_signed_off_demo_assessment_is_signed_by_someone(self):
+        signed = Assessment.objects.filter(status=AssessmentStatus.SIGNED_OFF)
+        assert signed.count() > 200
+        for assessment in signed.select_related("cycle"):
+            assert assessment.signed_off_name.strip()
+            assert assessment.signed_off_role.strip()
+            assert assessment.submitted_at < assessment.signed_off_at
+            assert assessment.signed_off_at.date() <= assessment.cycle.closes_on
+
+    def test_demo_answers_keep_the_answer_services_rules(self):
+        """Each stored answer passes the same check a person's save does."""
+        responses = Response.objects.select_related("question").prefetch_related(
+            "selected_options", "question__options"
+        )
+        for response in responses[:3000]:
+            question = response.question
+            options = {option.order: option for option in question.options.all()}
+            answer = AnswerInput(
+                option=response.option.order if response.option else None,
+                selected=frozenset(o.order for o in response.selected_options.all()),
+                number=response.number_value,
+                text=response.text_value,
+                not_applicable=response.is_not_applicable,
+            )
+            answer_checked(question, answer, options)
+
+    def test_the_demo_admin_is_not_a_superuser_and_has_no_django_admin(self):
+        admin = get_user_model().objects.get(username="demo.admin")
+        assert not admin.is_superuser
+        assert not admin.is_staff
 
     def test_one_user_per_role_printed_with_password(self):
         for username in (
@@ -164,3 +209,35 @@ class TestDemoResults(TestCase):
             for name in ("2025/26", "2026/27")
         }
         assert means["2026/27"] > means["2025/26"]
+
+
+@pytest.mark.django_db
+def test_a_second_make_demo_gives_a_newcomer_the_same_starting_point():
+    organisations_load()
+    framework_load(path=SHIPPED, publish=True, user=None)
+    demo_seed()
+    first = list(
+        Assessment.objects.order_by("organisation__ods_code", "cycle__name").values_list(
+            "organisation__ods_code", "cycle__name", "status"
+        )
+    )
+    lead = get_user_model().objects.get(username="demo.lead")
+    trust = Organisation.objects.get(ods_code="R0A")
+    current = Cycle.objects.get(name="2026/27")
+    started = assessment_start(organisation=trust, cycle=current, user=lead, copy_forward=True)
+    invitation_create(
+        organisation=trust,
+        email="colleague@nhs.net",
+        role="contributor",
+        user=lead,
+        accept_url_for=lambda token: f"https://portal.example/{token}",
+    )
+    demo_seed(reset=True)
+    assert not Assessment.objects.filter(pk=started.pk).exists()
+    assert not Invitation.objects.exists()
+    again = list(
+        Assessment.objects.order_by("organisation__ods_code", "cycle__name").values_list(
+            "organisation__ods_code", "cycle__name", "status"
+        )
+    )
+    assert again == first
