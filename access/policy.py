@@ -22,6 +22,7 @@ from django.utils import timezone
 from assessments.lifecycle import SHARED_WITH_NHS_ENGLAND, Action, Actor, transition
 from assessments.models import Assessment, AssessmentStatus, DomainAssignment, Evidence
 from frameworks.models import Domain
+from frameworks.selectors import framework_content
 from organisations.models import (
     Membership,
     MembershipRole,
@@ -210,11 +211,9 @@ def editable_domain_ids(user, assessment: Assessment) -> set[int]:
     """The domains this user may edit, in at most one query: for pages listing every domain."""
     actors = _may(user, assessment, Action.EDIT)
     if Actor.DIGITAL_LEAD in actors:
-        return set(
-            Domain.objects.filter(framework_id=assessment.cycle.framework_id).values_list(
-                "pk", flat=True
-            )
-        )
+        return {
+            domain.pk for domain in framework_content(framework=assessment.cycle.framework).domains
+        }
     if Actor.CONTRIBUTOR in actors:
         return set(
             DomainAssignment.objects.filter(assessment=assessment, assignee=user).values_list(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -21,6 +21,7 @@ from assessments.models import (
 )
 from audit.models import AuditEvent
 from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
+from frameworks.selectors import framework_content
 from organisations.selectors import display_name
 
 # --- the assessment journey ------------------------------------------------------------------
@@ -67,12 +68,9 @@ def assessment_for(*, pk: int) -> Assessment | None:
 
 
 def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[DomainProgress]:
-    """Every domain with its progress, assignee and live result: a fixed number of queries."""
-    domains = list(
-        Domain.objects.filter(framework_id=assessment.cycle.framework_id)
-        .annotate(total=Count("questions"))
-        .order_by("order")
-    )
+    """Every domain with its progress, assignee and live result: 3 queries."""
+    content = framework_content(framework=assessment.cycle.framework)
+    totals = Counter(question.domain_id for question in content.questions)
     responses = Response.objects.filter(assessment=assessment)
     to_confirm = dict(
         responses.filter(carried_forward=True)
@@ -97,13 +95,13 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
             domain=domain,
             # The engine's own count, stored with the result: "answered" has one meaning.
             answered=results[domain.pk].answered if domain.pk in results else 0,
-            total=domain.total,
+            total=totals[domain.pk],
             to_confirm=to_confirm.get(domain.pk, 0),
             assignee=assignees.get(domain.pk, ""),
             result=results.get(domain.pk),
             editable=domain.pk in editable_ids,
         )
-        for domain in domains
+        for domain in content.domains
     ]
 
 
@@ -119,46 +117,43 @@ class QuestionState:
 
 
 def questions_with_answers(
-    *, assessment: Assessment, domain: Domain | None = None
+    *, assessment: Assessment, domain: Domain | None = None, question: Question | None = None
 ) -> list[QuestionState]:
-    """Questions (one domain, or all) with answers, choices and evidence: 5 queries in all."""
-    questions = Question.objects.filter(framework_id=assessment.cycle.framework_id)
-    if domain is not None:
-        questions = questions.filter(domain=domain)
-    questions = list(questions.select_related("domain").order_by("domain__order", "order"))
-    ids = [question.pk for question in questions]
-    options: dict[int, list[AnswerOption]] = defaultdict(list)
-    for option in AnswerOption.objects.filter(question_id__in=ids).select_related("stage"):
-        options[option.question_id].append(option)
+    """Questions (one, one domain's, or all) with answers, choices and evidence: 3 queries."""
+    content = framework_content(framework=assessment.cycle.framework)
+    questions = [question] if question is not None else list(content.questions_of(domain))
+    ids = [q.pk for q in questions]
     responses = {
         response.question_id: response
         for response in Response.objects.filter(
             assessment=assessment, question_id__in=ids
         ).select_related(
-            "option", "updated_by", "carried_from__updated_by", "carried_from__assessment__cycle"
+            "updated_by", "carried_from__updated_by", "carried_from__assessment__cycle"
         )
     }
-    option_by_pk = {option.pk: option for group in options.values() for option in group}
+    option_by_pk = {option.pk: option for q in questions for option in content.options[q.pk]}
     selected: dict[int, list[AnswerOption]] = defaultdict(list)
     for response_id, option_id in Response.selected_options.through.objects.filter(
         response__assessment=assessment, response__question_id__in=ids
     ).values_list("response_id", "answeroption_id"):
         selected[response_id].append(option_by_pk[option_id])
+    for response in responses.values():
+        response.option = option_by_pk.get(response.option_id)
     evidence: dict[int, list[Evidence]] = defaultdict(list)
     for item in Evidence.objects.filter(assessment=assessment, question_id__in=ids):
         evidence[item.question_id].append(item)
     return [
         QuestionState(
-            question=question,
-            options=sorted(options[question.pk], key=lambda option: option.order),
-            response=responses.get(question.pk),
+            question=q,
+            options=list(content.options[q.pk]),
+            response=responses.get(q.pk),
             selected=sorted(
-                selected[responses[question.pk].pk] if question.pk in responses else [],
+                selected[responses[q.pk].pk] if q.pk in responses else [],
                 key=lambda option: option.order,
             ),
-            evidence=evidence[question.pk],
+            evidence=evidence[q.pk],
         )
-        for question in questions
+        for q in questions
     ]
 
 

@@ -8,11 +8,13 @@ may see but not take are 403.
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +42,7 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
 )
+from assessments.rendering import form_html, render_form
 from assessments.services import answers as answer_services
 from assessments.services import evidence as evidence_services
 from assessments.services import workflow
@@ -170,25 +173,76 @@ def _question_url(assessment: Assessment, code: str, name: str = "question-save"
     return reverse(name, args=[assessment.pk, code])
 
 
-def _question_blocks(assessment, states, editable: bool, bound=None):
-    """Each question with its answer form (or read-only answer) and evidence forms."""
+def _question_blocks(request, assessment, states, editable: bool, bound=None):
+    """Each question with the HTML of its answer and evidence forms when it may be edited.
+
+    An unbound form is rendered once per question and answer (``assessments.rendering``); a form
+    bound to a refused post is rendered as it is, with the person's input and its errors.
+    """
+    bound = bound or {}
     blocks = []
     for state in states:
-        code = state.question.code
-        bound_here = bound or {}
-        block = {"state": state, "form": None, "link_form": None, "file_form": None}
+        block = {"state": state, "editable": editable, "errors": None, "evidence_open": False}
         if editable:
-            block["form"] = bound_here.get(code) or AnswerForm(
-                state=state, action=_question_url(assessment, code)
-            )
-            block["link_form"] = bound_here.get(f"{code}-link") or EvidenceLinkForm(
-                action=_question_url(assessment, code, "evidence-link"), prefix=f"{code}-link"
-            )
-            block["file_form"] = bound_here.get(f"{code}-file") or EvidenceFileForm(
-                action=_question_url(assessment, code, "evidence-file"), prefix=f"{code}-file"
-            )
+            block |= _question_forms(request, assessment, state, bound)
         blocks.append(block)
     return blocks
+
+
+def _question_forms(request, assessment, state, bound) -> dict:
+    question = state.question
+    code = question.code
+    response = state.response
+    answer_state = None
+    if response is not None:
+        answer_state = (
+            response.version,
+            response.option_id,
+            tuple(option.pk for option in state.selected),
+            response.number_value,
+            response.text_value,
+            response.is_not_applicable,
+            response.comment,
+            response.carried_forward,
+        )
+
+    def html(key: str, build) -> str:
+        if key in bound:
+            return render_form(bound[key], csrf_token=get_token(request))
+        return form_html(
+            request,
+            key=(
+                key,
+                question.pk,
+                assessment.cycle.framework.published_at,
+                answer_state if key == code else None,
+            ),
+            assessment_pk=assessment.pk,
+            build=build,
+        )
+
+    return {
+        "form_html": html(
+            code,
+            lambda pk: AnswerForm(state=state, action=reverse("question-save", args=[pk, code])),
+        ),
+        "link_html": html(
+            f"{code}-link",
+            lambda pk: EvidenceLinkForm(
+                action=reverse("evidence-link", args=[pk, code]), prefix=f"{code}-link"
+            ),
+        ),
+        "file_html": html(
+            f"{code}-file",
+            lambda pk: EvidenceFileForm(
+                action=reverse("evidence-file", args=[pk, code]), prefix=f"{code}-file"
+            ),
+        ),
+        "errors": bound[code] if code in bound and bound[code].errors else None,
+        "evidence_open": any(
+            key in bound and bound[key].errors for key in (f"{code}-link", f"{code}-file")
+        ),
+    }
 
 
 @login_required
@@ -213,7 +267,7 @@ def _render_domain(
         "confirm_form": confirm_form if confirm_form and confirm_form.count else None,
         "assessment": assessment,
         "domain": domain,
-        "blocks": _question_blocks(assessment, states, editable, bound),
+        "blocks": _question_blocks(request, assessment, states, editable, bound),
         "editable": editable,
         "open_for_editing": policy.is_open_for_editing(assessment),
         "failed_form": failed,
@@ -228,11 +282,7 @@ def _question_state(assessment: Assessment, code: str):
         question = answer_services.question_for(assessment=assessment, code=code)
     except answer_services.AnswerInvalidError:
         return None
-    [state] = [
-        s
-        for s in selectors.questions_with_answers(assessment=assessment, domain=question.domain)
-        if s.question.pk == question.pk
-    ]
+    [state] = selectors.questions_with_answers(assessment=assessment, question=question)
     return state
 
 
@@ -261,11 +311,12 @@ def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResp
     conflict = None
     before = selectors.domain_result_for(assessment=assessment, domain=question.domain)
     if form.is_valid():
+        answer = form.answer_input()
         try:
-            answer_services.response_save(
+            saved = answer_services.response_save(
                 assessment=assessment,
                 question=question,
-                answer=form.answer_input(),
+                answer=answer,
                 comment=form.cleaned_data["comment"].strip(),
                 based_on_version=form.cleaned_data["version"],
                 user=request.user,
@@ -277,7 +328,12 @@ def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResp
             form.add_error("answer", str(error))
         else:
             if request.htmx:
-                fresh = _question_state(assessment, question.code)
+                # What was just saved is known: only the stored result is read again.
+                fresh = dataclasses.replace(
+                    state,
+                    response=saved,
+                    selected=[o for o in state.options if o.order in answer.selected],
+                )
                 result = selectors.domain_result_for(assessment=assessment, domain=question.domain)
                 return _question_fragment(
                     request,
@@ -326,8 +382,8 @@ def _question_fragment(
     announcement="",
 ):
     """The question swapped in place; after a save, the domain's score panel comes with it."""
-    form = form or AnswerForm(state=state, action=_question_url(assessment, state.question.code))
-    [block] = _question_blocks(assessment, [state], True, {state.question.code: form})
+    bound = {state.question.code: form} if form is not None else {}
+    [block] = _question_blocks(request, assessment, [state], True, bound)
     return render(
         request,
         TEMPLATE.format("_question"),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from threading import Lock
 
 from django.db.models import Count
 
@@ -121,4 +124,96 @@ def frameworks_with_counts() -> list[Framework]:
             question_count=Count("questions", distinct=True),
             cycle_count=Count("cycles", distinct=True),
         ).order_by("code", "-created_at")
+    )
+
+
+@dataclass(frozen=True)
+class FrameworkContent:
+    """A framework's rows and its definition, read together: what pages and scoring need."""
+
+    framework: Framework
+    definition: FrameworkDef
+    stages: tuple[Stage, ...]
+    domains: tuple[Domain, ...]
+    questions: tuple[Question, ...]  # in domain order, then question order
+    options: dict[int, tuple[AnswerOption, ...]]  # question id -> options in order
+
+    @cached_property
+    def question_by_code(self) -> dict[str, Question]:
+        return {question.code: question for question in self.questions}
+
+    @cached_property
+    def stage_by_code(self) -> dict[str, Stage]:
+        return {stage.code: stage for stage in self.stages}
+
+    @cached_property
+    def domain_by_code(self) -> dict[str, Domain]:
+        return {domain.code: domain for domain in self.domains}
+
+    def questions_of(self, domain: Domain | None) -> tuple[Question, ...]:
+        if domain is None:
+            return self.questions
+        return tuple(question for question in self.questions if question.domain_id == domain.pk)
+
+
+class _FrozenContentCache:
+    """Published and retired frameworks never change, so their content is read once a process."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple, FrameworkContent] = {}
+        self.lock = Lock()
+
+    def get(self, framework: Framework) -> FrameworkContent:
+        # The publication time is part of the key: a database rebuilt under the same process
+        # (tests, a reset demo) may give another framework the same id.
+        key = (framework.pk, framework.published_at)
+        cached = self.entries.get(key)
+        if cached is not None:
+            return cached
+        content = _read_content(framework)
+        if not framework.is_editable:
+            with self.lock:
+                self.entries[key] = content
+        return content
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+
+
+frozen_content_cache = _FrozenContentCache()
+
+
+def framework_content(*, framework: Framework) -> FrameworkContent:
+    """The framework's stages, domains, questions, options and definition.
+
+    Read from the database once per process for a published or retired version (7 queries),
+    every time for a draft, which may still change.
+    """
+    return frozen_content_cache.get(framework)
+
+
+def _read_content(framework: Framework) -> FrameworkContent:
+    stages = tuple(Stage.objects.filter(framework=framework).order_by("ordinal"))
+    domains = tuple(Domain.objects.filter(framework=framework).order_by("order"))
+    domain_by_id = {domain.pk: domain for domain in domains}
+    questions = sorted(
+        Question.objects.filter(framework=framework),
+        key=lambda question: (domain_by_id[question.domain_id].order, question.order),
+    )
+    stage_by_id = {stage.pk: stage for stage in stages}
+    for question in questions:
+        question.domain = domain_by_id[question.domain_id]
+        question.gate_stage = stage_by_id.get(question.gate_stage_id)
+    options: dict[int, list[AnswerOption]] = defaultdict(list)
+    for option in AnswerOption.objects.filter(question__framework=framework).order_by("order"):
+        option.stage = stage_by_id.get(option.stage_id)
+        options[option.question_id].append(option)
+    return FrameworkContent(
+        framework=framework,
+        definition=framework_definition(framework=framework),
+        stages=stages,
+        domains=domains,
+        questions=tuple(questions),
+        options={question.pk: tuple(options[question.pk]) for question in questions},
     )

@@ -18,6 +18,9 @@ import pytest
 from django.conf import settings
 from django.test.utils import override_settings
 
+from assessments.rendering import rendered_forms
+from frameworks.selectors import frozen_content_cache
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -72,3 +75,15 @@ def _fast_password_hashing() -> Iterator[None]:
     """Tests create many users; the production hasher is deliberately slow."""
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _forget_rendered_forms() -> None:
+    """Each test's database reuses ids; forms rendered for another test's questions must go."""
+    rendered_forms.clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_framework_content() -> None:
+    """Published content is kept per process; each test's database reuses framework ids."""
+    frozen_content_cache.clear()

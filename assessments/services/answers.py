@@ -23,6 +23,7 @@ from audit.models import AuditAction
 from audit.services import audit_record, audit_records
 from frameworks.definition import SINGLE_CHOICE_TYPES
 from frameworks.models import AnswerOption, Domain, Question, QuestionType
+from frameworks.selectors import framework_content
 
 NO_ANSWER = "(no answer)"
 
@@ -60,11 +61,8 @@ class StaleAnswerError(Exception):
 
 def question_for(*, assessment: Assessment, code: str) -> Question:
     """A question of the assessment's own framework, or AnswerInvalidError."""
-    question = (
-        Question.objects.filter(framework_id=assessment.cycle.framework_id, code=code)
-        .select_related("domain")
-        .first()
-    )
+    content = framework_content(framework=assessment.cycle.framework)
+    question = content.question_by_code.get(code)
     if question is None:
         raise AnswerInvalidError(f"{code} is not a question of this assessment's framework.")
     return question
@@ -84,8 +82,8 @@ def response_save(
         raise AnswerInvalidError(f"{question.code} is not a question of this assessment.")
     if not policy.can_edit_domain(user, assessment, question.domain):
         raise PermissionDenied("You cannot change answers in this domain now.")
-    options = {option.order: option for option in question.options.all()}
-    option, selected = answer_checked(question, answer, options)
+    choices = framework_content(framework=assessment.cycle.framework).options[question.pk]
+    option, selected = answer_checked(question, answer, {o.order: o for o in choices})
     try:
         with transaction.atomic():
             assessment = locked_for_editing(assessment, question.domain, user)
@@ -95,6 +93,8 @@ def response_save(
                 .select_related("updated_by")
                 .first()
             )
+            if response is not None:
+                response.question = question
             current_version = response.version if response is not None else 0
             if response is None and based_on_version != 0:
                 raise AnswerInvalidError(
@@ -102,16 +102,25 @@ def response_save(
                     "and try again."
                 )
             if current_version != based_on_version:
-                stale = StaleAnswer(response=response, description=_describe(response))
+                stale = StaleAnswer(
+                    response=response, description=_describe(response, question, choices)
+                )
             else:
                 return _store(
-                    assessment, question, response, option, selected, answer, comment, user
+                    assessment,
+                    question,
+                    response,
+                    choices,
+                    (option, selected),
+                    answer,
+                    comment,
+                    user,
                 )
     except IntegrityError:
         response = Response.objects.select_related("updated_by").get(
             assessment=assessment, question=question
         )
-        stale = StaleAnswer(response=response, description=_describe(response))
+        stale = StaleAnswer(response=response, description=_describe(response, question, choices))
     audit_record(
         assessment=assessment,
         actor=user,
@@ -161,7 +170,7 @@ def locked_for_editing(assessment: Assessment, domain: Domain, user) -> Assessme
     """Lock the assessment row and ask the policy again, so no save lands after a submission."""
     locked = (
         Assessment.objects.select_for_update(of=("self",))
-        .select_related("cycle", "organisation")
+        .select_related("cycle__framework", "organisation")
         .get(pk=assessment.pk)
     )
     if not policy.can_edit_domain(user, locked, domain):
@@ -216,21 +225,25 @@ def answer_checked(
             return None, []
 
 
-def _describe(response: Response | None) -> str:
+def _describe(response: Response | None, question: Question, options) -> str:
+    """A stored answer in words; ``options`` are the question's, as the framework has them."""
     if response is None:
         return NO_ANSWER
+    by_pk = {option.pk: option for option in options}
+    multiple = question.type == QuestionType.MULTIPLE_CHOICE
     return describe_answer(
-        response.question,
-        option=response.option,
-        selected=list(response.selected_options.all()),
+        question,
+        option=by_pk.get(response.option_id),
+        selected=list(response.selected_options.all()) if multiple else [],
         number=response.number_value,
         text=response.text_value,
         not_applicable=response.is_not_applicable,
     )
 
 
-def _store(assessment, question, response, option, selected, answer, comment, user) -> Response:
-    old = _describe(response)
+def _store(assessment, question, response, choices, chosen, answer, comment, user) -> Response:
+    option, selected = chosen
+    old = _describe(response, question, choices)
     old_comment = response.comment if response is not None else ""
     was_carried = response is not None and response.carried_forward
     if response is None:
@@ -244,8 +257,16 @@ def _store(assessment, question, response, option, selected, answer, comment, us
     response.version += 1
     response.updated_by = user
     response.save()
-    response.selected_options.set(selected)
-    new = _describe(response)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        response.selected_options.set(selected)
+    new = describe_answer(
+        question,
+        option=option,
+        selected=selected,
+        number=response.number_value,
+        text=response.text_value,
+        not_applicable=response.is_not_applicable,
+    )
     if new != old:
         audit_record(
             assessment=assessment,
@@ -315,6 +336,7 @@ def domain_confirm_carried_forward(
     if not policy.can_edit_domain(user, assessment, domain):
         raise PermissionDenied("You cannot change answers in this domain now.")
     assessment = locked_for_editing(assessment, domain, user)
+    content = framework_content(framework=assessment.cycle.framework)
     responses = list(
         Response.objects.select_for_update(of=("self",))
         .filter(assessment=assessment, question__domain=domain, question__code__in=versions)
@@ -342,7 +364,14 @@ def domain_confirm_carried_forward(
         assessment=assessment,
         actor=user,
         action=AuditAction.ANSWER_CONFIRMED,
-        changes=[(response.question.code, "", _describe(response)) for response in confirmed],
+        changes=[
+            (
+                response.question.code,
+                "",
+                _describe(response, response.question, content.options[response.question_id]),
+            )
+            for response in confirmed
+        ],
         reason="confirmed with the rest of the domain's unchanged answers",
     )
     if confirmed:

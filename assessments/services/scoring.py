@@ -16,12 +16,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentResult, DomainResult, Response
-from frameworks.definition import FrameworkDef
-from frameworks.models import Domain, Stage
 from frameworks.scoring import engine
 from frameworks.scoring.explain import Explanation
 from frameworks.scoring.rules import Answer
-from frameworks.selectors import framework_definition
+from frameworks.selectors import framework_content
 
 
 def assessment_answers(*, assessment_ids: Iterable[int]) -> dict[int, dict[str, Answer]]:
@@ -63,29 +61,20 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
     )
     if not assessments:
         return []
-    frameworks = {a.cycle.framework_id: a.cycle.framework for a in assessments}
-    framework_ids = set(frameworks)
-    definitions: dict[int, FrameworkDef] = {
-        framework_id: framework_definition(framework=framework)
-        for framework_id, framework in frameworks.items()
+    contents = {
+        a.cycle.framework_id: framework_content(framework=a.cycle.framework) for a in assessments
     }
-    stages: dict[tuple[int, str], Stage] = {}
-    domains: dict[tuple[int, str], Domain] = {}
-    for stage in Stage.objects.filter(framework_id__in=framework_ids):
-        stages[stage.framework_id, stage.code] = stage
-    for domain in Domain.objects.filter(framework_id__in=framework_ids):
-        domains[domain.framework_id, domain.code] = domain
     answers = assessment_answers(assessment_ids=[assessment.pk for assessment in assessments])
     AssessmentResult.objects.filter(assessment__in=assessments).delete()
     now = timezone.now()
     results, domain_rows = [], []
     for assessment in assessments:
-        framework_id = assessment.cycle.framework_id
-        scored = engine.score_assessment(definitions[framework_id], answers[assessment.pk])
+        content = contents[assessment.cycle.framework_id]
+        scored = engine.score_assessment(content.definition, answers[assessment.pk])
         result = AssessmentResult(
             assessment=assessment,
             overall_score=scored.overall.score,
-            overall_stage=stages.get((framework_id, scored.overall.stage)),
+            overall_stage=content.stage_by_code.get(scored.overall.stage),
             incomplete=scored.overall.incomplete,
             explanation={
                 "summary": scored.overall_explanation.summary,
@@ -96,7 +85,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
         )
         results.append(result)
         domain_rows += [
-            (result, domains[framework_id, domain.code], domain, framework_id)
+            (result, content.domain_by_code[domain.code], domain, content)
             for domain in scored.domains
         ]
     AssessmentResult.objects.bulk_create(results)
@@ -105,13 +94,13 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             result=result,
             domain=domain,
             score=scored_domain.score,
-            stage=stages.get((framework_id, scored_domain.stage)),
-            provisional_stage=stages[framework_id, scored_domain.explanation.provisional_stage],
+            stage=content.stage_by_code.get(scored_domain.stage),
+            provisional_stage=content.stage_by_code[scored_domain.explanation.provisional_stage],
             incomplete=scored_domain.incomplete,
             answered=scored_domain.answered,
             explanation=explanation_record(scored_domain.explanation),
         )
-        for result, domain, scored_domain, framework_id in domain_rows
+        for result, domain, scored_domain, content in domain_rows
     )
     return results
 

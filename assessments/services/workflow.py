@@ -25,7 +25,8 @@ from assessments.models import (
 from assessments.services.scoring import assessment_answers, assessment_results_refresh
 from audit.models import AuditAction
 from audit.services import audit_record
-from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
+from frameworks.models import Domain, Framework, FrameworkStatus, Question
+from frameworks.selectors import framework_content
 from organisations.models import Membership, Organisation
 from organisations.selectors import display_name, peer_groups_of
 
@@ -151,10 +152,12 @@ def assessment_start(
 
 def _carry_forward(*, source: Assessment, target: Assessment, user) -> int:
     """Copy answers and evidence by question code; options match by their position."""
-    questions = {q.code: q for q in Question.objects.filter(framework_id=target.cycle.framework_id)}
+    content = framework_content(framework=target.cycle.framework)
+    questions = content.question_by_code
     options = {
-        (o.question_id, o.order): o
-        for o in AnswerOption.objects.filter(question__framework_id=target.cycle.framework_id)
+        (option.question_id, option.order): option
+        for choices in content.options.values()
+        for option in choices
     }
     old_responses = (
         Response.objects.filter(assessment=source)
@@ -266,11 +269,7 @@ def submission_problems(*, assessment: Assessment) -> list[tuple[Question, str]]
         )
     )
     problems = []
-    for question in (
-        Question.objects.filter(framework_id=assessment.cycle.framework_id)
-        .select_related("domain")
-        .order_by("domain__order", "order")
-    ):
+    for question in framework_content(framework=assessment.cycle.framework).questions:
         answer = answers.get(question.code)
         if question.code in to_confirm:
             problems.append((question, "Confirm or change last year's answer"))
