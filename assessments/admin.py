@@ -25,6 +25,7 @@ class CycleAdmin(ReadOnlyAdmin):
 @admin.register(Assessment)
 class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ("organisation", "cycle", "status", "trust_type", "region", "is_demo")
+    ordering = ("-cycle__opens_on", "organisation__name")
     list_filter = ("cycle", "status", "is_demo", "trust_type", "region")
     search_fields = ("organisation__name", "organisation__ods_code")
     list_select_related = ("organisation", "cycle", "region")

@@ -89,7 +89,7 @@ class Assessment(models.Model):
     )
 
     class Meta:
-        ordering = ["cycle", "organisation__name"]
+        ordering = ["cycle_id", "organisation_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["organisation", "cycle"], name="one_assessment_per_trust_and_cycle"
@@ -143,7 +143,7 @@ class Response(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["assessment", "question"]
+        ordering = ["assessment_id", "question_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "question"], name="one_response_per_question"
@@ -173,7 +173,7 @@ class DomainAssignment(models.Model):
     assigned_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["assessment", "domain__order"]
+        ordering = ["assessment_id", "domain_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["assessment", "domain"], name="one_assignee_per_domain"
@@ -212,7 +212,7 @@ class Evidence(models.Model):
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["assessment", "question", "added_at"]
+        ordering = ["assessment_id", "question_id", "added_at"]
         verbose_name_plural = "evidence"
         constraints = [
             models.CheckConstraint(
@@ -277,7 +277,7 @@ class DomainResult(models.Model):
     explanation = models.JSONField()
 
     class Meta:
-        ordering = ["result", "domain__order"]
+        ordering = ["result_id", "domain_id"]
         constraints = [
             models.UniqueConstraint(fields=["result", "domain"], name="one_result_per_domain"),
             models.CheckConstraint(

@@ -19,8 +19,16 @@ from assessments.models import (
     Evidence,
     Response,
 )
+from assessments.wording import plain_number, with_unit
 from audit.models import AuditEvent
-from frameworks.models import AnswerOption, Domain, Framework, FrameworkStatus, Question
+from frameworks.models import (
+    AnswerOption,
+    Domain,
+    Framework,
+    FrameworkStatus,
+    Question,
+    QuestionType,
+)
 from frameworks.selectors import framework_content
 from organisations.selectors import display_name
 
@@ -54,12 +62,8 @@ def assessment_for(*, pk: int) -> Assessment | None:
     return (
         Assessment.objects.select_related(
             "organisation",
-            "cycle",
             "cycle__framework",
-            "region",
-            "icb",
             "submitted_by",
-            "result",
             "result__overall_stage",
         )
         .filter(pk=pk)
@@ -105,6 +109,9 @@ def task_list_for(*, assessment: Assessment, editable_ids: set[int]) -> list[Dom
     ]
 
 
+NOT_ANSWERED = "Not answered"
+
+
 @dataclass
 class QuestionState:
     """A question with everything a domain page or check-your-answers shows about it."""
@@ -114,6 +121,28 @@ class QuestionState:
     response: Response | None
     selected: list[AnswerOption]
     evidence: list[Evidence]
+
+    @property
+    def answer_lines(self) -> list[str]:
+        """The answer as the pages show it, a line each: "Not answered" when there is none."""
+        response, question = self.response, self.question
+        if response is None:
+            return [NOT_ANSWERED]
+        if response.is_not_applicable:
+            return ["Not applicable"]
+        match question.type:
+            case QuestionType.MULTIPLE_CHOICE:
+                return [option.label for option in self.selected] or [NOT_ANSWERED]
+            case QuestionType.PERCENTAGE | QuestionType.NUMBER if response.number_value is None:
+                return [NOT_ANSWERED]
+            case QuestionType.PERCENTAGE:
+                return [f"{plain_number(response.number_value)}%"]
+            case QuestionType.NUMBER:
+                return [with_unit(response.number_value, question.unit)]
+            case QuestionType.FREE_TEXT:
+                return response.text_value.splitlines() or [NOT_ANSWERED]
+            case _:
+                return [response.option.label] if response.option else [NOT_ANSWERED]
 
 
 def questions_with_answers(

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -42,7 +41,7 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
 )
-from assessments.rendering import form_html, render_form
+from assessments.rendering import form_html, render_form, request_csrf_token
 from assessments.services import answers as answer_services
 from assessments.services import evidence as evidence_services
 from assessments.services import workflow
@@ -208,7 +207,7 @@ def _question_forms(request, assessment, state, bound) -> dict:
 
     def html(key: str, build) -> str:
         if key in bound:
-            return render_form(bound[key], csrf_token=get_token(request))
+            return render_form(bound[key], csrf_token=request_csrf_token(request))
         return form_html(
             request,
             key=(

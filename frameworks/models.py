@@ -183,7 +183,7 @@ class Stage(FrozenContentModel):
     objects = FrozenContentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework", "ordinal"]
+        ordering = ["framework_id", "ordinal"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="stage_code_per_framework"),
             models.UniqueConstraint(
@@ -210,7 +210,7 @@ class Domain(FrozenContentModel):
     objects = FrozenContentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework", "order"]
+        ordering = ["framework_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="domain_code_per_framework"),
             models.UniqueConstraint(
@@ -241,7 +241,7 @@ class StageThreshold(FrozenContentModel):
     objects = FrozenContentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework", "domain__order", "stage__ordinal"]
+        ordering = ["framework_id", "domain_id", "stage_id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["domain", "stage"],
@@ -295,7 +295,7 @@ class Question(FrozenContentModel):
     objects = FrozenContentQuerySet.as_manager()
 
     class Meta:
-        ordering = ["framework", "domain__order", "order"]
+        ordering = ["framework_id", "domain_id", "order"]
         constraints = [
             models.UniqueConstraint(
                 fields=["framework", "code"], name="question_code_per_framework"
@@ -345,7 +345,7 @@ class AnswerOption(FrozenContentModel):
     objects = OptionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["question", "order"]
+        ordering = ["question_id", "order"]
         constraints = [
             models.UniqueConstraint(fields=["question", "order"], name="option_order_per_question"),
             models.CheckConstraint(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import time
 from collections.abc import Callable
 
 from axes.backends import AxesStandaloneBackend
@@ -63,6 +64,31 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         patch_cache_control(response, no_store=True)
         return response
+
+
+SESSION_REFRESHED_KEY = "_refreshed_at"
+
+
+class IdleTimeoutMiddleware:
+    """Push a signed-in session's expiry on as people use the portal, at most once a minute.
+
+    The session lasts ``SESSION_COOKIE_AGE`` after its last save; saving it on every request
+    would write to the database on every page, so it is saved when its last push is a minute old
+    or more. The idle timeout is then exact to within a minute.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if (
+                now - request.session.get(SESSION_REFRESHED_KEY, 0)
+                >= settings.SESSION_REFRESH_SECONDS
+            ):
+                request.session[SESSION_REFRESHED_KEY] = now
+        return self.get_response(request)
 
 
 def client_address(request: HttpRequest) -> str | None:

@@ -12,8 +12,10 @@ from axes.models import AccessAttempt
 from django.contrib.sessions.models import Session
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFileUploadHandler
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client, RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -366,6 +368,16 @@ def test_each_request_pushes_the_idle_timeout_on(client, lead, settings):
     expires = Session.objects.get().expire_date
     expected = timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert abs(expires - expected) < dt.timedelta(seconds=30)
+
+
+def test_pages_within_a_minute_do_not_write_the_session_again(client, lead):
+    client.force_login(lead)
+    client.get(reverse("home"))
+    first = Session.objects.get().expire_date
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("home"))
+    assert Session.objects.get().expire_date == first
+    assert not [q for q in captured if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
 
 
 def test_idle_session_past_its_lifetime_is_signed_out(client, lead):

@@ -100,10 +100,10 @@ def settings_from(*names: str, **environment: str) -> dict:
 
 def test_sessions_time_out_after_an_hour_idle_and_end_with_the_browser_by_default():
     assert settings_from(
-        "SESSION_COOKIE_AGE", "SESSION_SAVE_EVERY_REQUEST", "SESSION_EXPIRE_AT_BROWSER_CLOSE"
+        "SESSION_COOKIE_AGE", "SESSION_REFRESH_SECONDS", "SESSION_EXPIRE_AT_BROWSER_CLOSE"
     ) == {
         "SESSION_COOKIE_AGE": 3600,
-        "SESSION_SAVE_EVERY_REQUEST": True,
+        "SESSION_REFRESH_SECONDS": 60,
         "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
     }
 

@@ -10,14 +10,26 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
+from assessments.models import Assessment, AssessmentStatus, Response
+from frameworks.models import Question
 from tests.conftest import CHROMIUM
-from tests.factories import PASSWORD
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    assessment_in,
+    closed_cycle,
+    member,
+    open_cycle,
+    published_framework,
+)
 
 # Playwright's sync API keeps an event loop in this thread; the ORM calls made by fixtures are
 # still synchronous, so Django's async-safety guard would refuse them.
@@ -125,3 +137,41 @@ def tab_to(page: Page, target, *, limit: int = 400) -> None:
             continue
         page.keyboard.press("Tab")
     raise AssertionError(f"Tab never reached {target}")
+
+
+@pytest.fixture
+def trust(transactional_db, settings, tmp_path):
+    """Trust A with a lead and a board member, last year signed off, this year not started."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    framework = published_framework()
+    last_cycle, cycle = closed_cycle(framework), open_cycle(framework)
+    organisation = OrganisationFactory(ods_code="RA1", name="Alpha Hospitals NHS Foundation Trust")
+    lead = member(organisation, "digital_lead", "lead")
+    board = member(organisation, "board_member", "board")
+    last = assessment_in(organisation, last_cycle, status=AssessmentStatus.SIGNED_OFF)
+    for question in Question.objects.filter(framework=framework).prefetch_related("options"):
+        options = list(question.options.order_by("order"))
+        response = Response.objects.create(
+            assessment=last,
+            question=question,
+            option=options[1] if question.type in {"scale", "yes_no"} else None,
+            number_value=Decimal(60) if question.type in {"percentage", "number"} else None,
+            text_value="Funding" if question.type == "free_text" else "",
+        )
+        if question.type == "multiple_choice":
+            response.selected_options.set(options[:1])
+    return SimpleNamespace(
+        framework=framework, cycle=cycle, organisation=organisation, lead=lead, board=board
+    )
+
+
+def questions_in(trust, domain: str) -> list[str]:
+    return list(
+        Question.objects.filter(framework=trust.framework, domain__code=domain)
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
+
+
+def assessment_of(trust) -> Assessment:
+    return Assessment.objects.get(organisation=trust.organisation, cycle=trust.cycle)

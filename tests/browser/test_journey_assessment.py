@@ -7,67 +7,26 @@ fixes and resubmits, the board member signs off. (c) The whole of (a) by keyboar
 
 from __future__ import annotations
 
-from decimal import Decimal
-from types import SimpleNamespace
-
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from assessments.models import Assessment, AssessmentStatus, Response
 from assessments.services.workflow import assessment_submit
-from frameworks.models import Question
 from tests.factories import (
-    OrganisationFactory,
     answer_all,
     assessment_in,
-    closed_cycle,
-    member,
-    open_cycle,
-    published_framework,
 )
 
-from .conftest import assert_scripts_did_not_run, tab_to, without_javascript
+from .conftest import (
+    assert_scripts_did_not_run,
+    assessment_of,
+    questions_in,
+    tab_to,
+    without_javascript,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PDF = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def trust(transactional_db, settings, tmp_path):
-    """Trust A with a lead and a board member, last year signed off, this year not started."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    framework = published_framework()
-    last_cycle, cycle = closed_cycle(framework), open_cycle(framework)
-    organisation = OrganisationFactory(ods_code="RA1", name="Alpha Hospitals NHS Foundation Trust")
-    lead = member(organisation, "digital_lead", "lead")
-    board = member(organisation, "board_member", "board")
-    last = assessment_in(organisation, last_cycle, status=AssessmentStatus.SIGNED_OFF)
-    for question in Question.objects.filter(framework=framework).prefetch_related("options"):
-        options = list(question.options.order_by("order"))
-        response = Response.objects.create(
-            assessment=last,
-            question=question,
-            option=options[1] if question.type in {"scale", "yes_no"} else None,
-            number_value=Decimal(60) if question.type in {"percentage", "number"} else None,
-            text_value="Funding" if question.type == "free_text" else "",
-        )
-        if question.type == "multiple_choice":
-            response.selected_options.set(options[:1])
-    return SimpleNamespace(
-        framework=framework, cycle=cycle, organisation=organisation, lead=lead, board=board
-    )
-
-
-def questions_in(trust, domain: str) -> list[str]:
-    return list(
-        Question.objects.filter(framework=trust.framework, domain__code=domain)
-        .order_by("order")
-        .values_list("code", flat=True)
-    )
-
-
-def assessment_of(trust) -> Assessment:
-    return Assessment.objects.get(organisation=trust.organisation, cycle=trust.cycle)
 
 
 # --- (a) --------------------------------------------------------------------------------------
