@@ -46,6 +46,7 @@ from assessments.services import answers as answer_services
 from assessments.services import evidence as evidence_services
 from assessments.services import workflow
 from frameworks.models import Domain
+from maturity_portal.forms import posted
 from organisations import selectors as organisation_selectors
 from organisations.models import Organisation
 
@@ -57,11 +58,6 @@ def _assessment(request: HttpRequest, pk: int) -> Assessment:
     if assessment is None or not policy.can_view_assessment(request.user, assessment):
         raise Http404("No such assessment.")
     return assessment
-
-
-def _posted(request: HttpRequest):
-    """The POST data, or None on GET: an empty POST is still a POST and gets validated."""
-    return request.POST if request.method == "POST" else None
 
 
 def _filters_without_page(request: HttpRequest) -> str:
@@ -121,7 +117,7 @@ def start(request: HttpRequest, ods_code: str, cycle_id: int) -> HttpResponse:
     if not policy.can_start_assessment(request.user, organisation, cycle):
         raise PermissionDenied("Only the trust's digital lead can start, while the cycle is open.")
     previous = workflow.previous_assessment(organisation=organisation, cycle=cycle)
-    form = StartForm(_posted(request)) if previous else None
+    form = StartForm(posted(request)) if previous else None
     if request.method == "POST" and (form is None or form.is_valid()):
         try:
             assessment = workflow.assessment_start(
@@ -540,7 +536,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
             "domain_id", "assignee_id"
         )
     )
-    form = AssignForm(_posted(request), domains=domains, people=people, current=current)
+    form = AssignForm(posted(request), domains=domains, people=people, current=current)
     if request.method == "POST" and form.is_valid():
         for domain, assignee in form.assignments():
             workflow.domain_assign(
@@ -600,7 +596,7 @@ def sign_off(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, selectors.why_not_awaiting_sign_off(assessment=assessment))
             return redirect("task-list", pk=assessment.pk)
         raise PermissionDenied("Only a board member can sign off a submitted self-assessment.")
-    form = SignOffForm(_posted(request))
+    form = SignOffForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if data["decision"] == "sign_off":
@@ -630,7 +626,7 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, pk)
     if not policy.can_reopen(request.user, assessment):
         raise PermissionDenied("Only a framework admin can reopen a signed-off assessment.")
-    form = ReasonForm(_posted(request))
+    form = ReasonForm(posted(request))
     if request.method == "POST" and form.is_valid():
         workflow.assessment_reopen(
             assessment=assessment, user=request.user, reason=form.cleaned_data["reason"]
@@ -712,7 +708,7 @@ def _cycle_manager(request: HttpRequest) -> None:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     """Every cycle with its framework, dates and progress, and a form to open a new one."""
     _cycle_manager(request)
-    form = CycleCreateForm(_posted(request), frameworks=selectors.frameworks_for_new_cycles())
+    form = CycleCreateForm(posted(request), frameworks=selectors.frameworks_for_new_cycles())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -740,7 +736,7 @@ def cycle_list(request: HttpRequest) -> HttpResponse:
 def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
     _cycle_manager(request)
     cycle = get_object_or_404(Cycle.objects.select_related("framework"), pk=pk)
-    form = CycleExtendForm(_posted(request))
+    form = CycleExtendForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             workflow.cycle_extend(

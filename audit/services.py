@@ -15,15 +15,14 @@ def audit_record(
     new: str = "",
     reason: str = "",
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    [event] = audit_records(
         assessment=assessment,
         actor=actor,
         action=action,
-        subject=subject,
-        old_value=old,
-        new_value=new,
+        changes=[(subject, old, new)],
         reason=reason,
     )
+    return event
 
 
 def audit_records(

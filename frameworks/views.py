@@ -26,6 +26,7 @@ from frameworks.services import (
     framework_publish,
     framework_retire,
 )
+from maturity_portal.forms import posted
 
 TEMPLATE = "frameworks/{}.html"
 
@@ -35,16 +36,12 @@ def _manager(request: HttpRequest) -> None:
         raise PermissionDenied("Only a framework admin can manage frameworks.")
 
 
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def framework_list(request: HttpRequest) -> HttpResponse:
     """Every version with its status and what may be done with it, and a form to load a file."""
     _manager(request)
-    form = FrameworkUploadForm(_posted(request), request.FILES or None)
+    form = FrameworkUploadForm(posted(request), request.FILES or None)
     file_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -83,7 +80,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 def _lifecycle_page(request: HttpRequest, pk: int, *, service, button: str, template: str):
     _manager(request)
     framework = get_object_or_404(Framework, pk=pk)
-    form = ConfirmForm(_posted(request), button=button)
+    form = ConfirmForm(posted(request), button=button)
     if request.method == "POST" and form.is_valid():
         try:
             framework = service(framework=framework, user=request.user)
@@ -124,7 +121,7 @@ def framework_retire_page(request: HttpRequest, pk: int) -> HttpResponse:
 def framework_copy_page(request: HttpRequest, pk: int) -> HttpResponse:
     _manager(request)
     framework = get_object_or_404(Framework, pk=pk)
-    form = FrameworkCopyForm(_posted(request))
+    form = FrameworkCopyForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             copy = framework_copy_as_draft(

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django.contrib.auth.forms import AuthenticationForm
+from django.http import HttpRequest, QueryDict
 
 
 class SignInForm(AuthenticationForm):
@@ -22,6 +23,11 @@ class SignInForm(AuthenticationForm):
         self.helper.attrs = {"novalidate": ""}
         self.helper.render_error_summary = False
         self.helper.add_input(Submit("submit", "Sign in"))
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data, or None on GET: an empty POST is still a POST and gets validated."""
+    return request.POST if request.method == "POST" else None
 
 
 def nhsuk_helper(

@@ -12,15 +12,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from access import policy
+from maturity_portal.forms import posted
 from organisations.forms import AcceptInvitationForm, InviteForm
 from organisations.models import Organisation
 from organisations.services import invitations as invitation_services
 
 TEMPLATE = "organisations/{}.html"
-
-
-def _posted(request: HttpRequest):
-    return request.POST if request.method == "POST" else None
 
 
 @login_required
@@ -31,7 +28,7 @@ def invite(request: HttpRequest, ods_code: str) -> HttpResponse:
         raise Http404("No such trust.")
     if not policy.can_invite(request.user, organisation):
         raise PermissionDenied("Only the trust's digital lead can invite colleagues.")
-    form = InviteForm(_posted(request))
+    form = InviteForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation_services.invitation_create(
@@ -62,7 +59,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
     except invitation_services.InvitationError as error:
         return render(request, "problem.html", {"message": str(error)}, status=410)
     existing = invitation_services.existing_account(email=invitation.email) is not None
-    form = AcceptInvitationForm(_posted(request), existing_account=existing)
+    form = AcceptInvitationForm(posted(request), existing_account=existing)
     if request.method == "POST" and form.is_valid():
         try:
             user = invitation_services.invitation_accept(
