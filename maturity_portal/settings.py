@@ -204,6 +204,8 @@ AXES_LOCKOUT_CALLABLE = "maturity_portal.views.sign_in_locked_out"
 AXES_CLIENT_IP_CALLABLE = "maturity_portal.security.client_address"
 # Failed attempts are all throttling needs; a log of every sign-in's address is not kept.
 AXES_DISABLE_ACCESS_LOG = True
+# Its start-up banner would print on every manage.py command.
+AXES_VERBOSE = False
 # How many proxies of our own append to X-Forwarded-For; 0 trusts only the connecting address.
 TRUSTED_PROXY_COUNT = 0
 
