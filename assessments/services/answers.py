@@ -17,7 +17,7 @@ from django.utils import timezone
 from access import policy
 from assessments.lifecycle import Action, target_of
 from assessments.models import Assessment, Response
-from assessments.services.scoring import assessment_results_refresh
+from assessments.services.scoring import assessment_domain_refresh
 from assessments.wording import plain_number, with_unit
 from audit.models import AuditAction
 from audit.services import audit_record, audit_records
@@ -294,7 +294,7 @@ def _store(assessment, question, response, choices, chosen, answer, comment, use
             new=comment,
         )
     _mark_in_progress(assessment, user)
-    assessment_results_refresh(assessments=[assessment])
+    assessment_domain_refresh(assessment=assessment, domain=question.domain)
     return response
 
 
@@ -374,9 +374,8 @@ def domain_confirm_carried_forward(
         ],
         reason="confirmed with the rest of the domain's unchanged answers",
     )
-    if confirmed:
+    if confirmed:  # the answers stand as they were, so the scores do too
         _mark_in_progress(assessment, user)
-        assessment_results_refresh(assessments=[assessment])
     return ConfirmOutcome(
         confirmed=tuple(response.question.code for response in confirmed),
         changed_by_others=tuple(refused),

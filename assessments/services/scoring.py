@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentResult, DomainResult, Response
+from frameworks.models import Domain
 from frameworks.scoring import engine
 from frameworks.scoring.explain import Explanation
 from frameworks.scoring.rules import Answer
@@ -41,14 +42,27 @@ def assessment_answers(*, assessment_ids: Iterable[int]) -> dict[int, dict[str, 
         "is_not_applicable",
     )
     for pk, assessment_id, code, option_order, number, text, not_applicable in rows:
-        answers[assessment_id][code] = Answer(
-            option=None if option_order is None else option_order - 1,
-            selected=frozenset(selected.get(pk, ())),
-            number=None if number is None else float(number),
-            not_applicable=not_applicable,
+        answers[assessment_id][code] = engine_answer(
+            option_order=option_order,
+            selected_orders={order + 1 for order in selected.get(pk, ())},
+            number=number,
             text=text,
+            not_applicable=not_applicable,
         )
     return answers
+
+
+def engine_answer(
+    *, option_order: int | None, selected_orders, number, text: str, not_applicable: bool
+) -> Answer:
+    """A stored answer as the engine reads it: options by position from 0, numbers as floats."""
+    return Answer(
+        option=None if option_order is None else option_order - 1,
+        selected=frozenset(order - 1 for order in selected_orders),
+        number=None if number is None else float(number),
+        not_applicable=not_applicable,
+        text=text,
+    )
 
 
 @transaction.atomic
@@ -76,10 +90,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             overall_score=scored.overall.score,
             overall_stage=content.stage_by_code.get(scored.overall.stage),
             incomplete=scored.overall.incomplete,
-            explanation={
-                "summary": scored.overall_explanation.summary,
-                "next_steps": scored.overall_explanation.next_steps,
-            },
+            explanation=_overall_record(scored.overall_explanation),
             engine_version=scored.engine_version,
             computed_at=now,
         )
@@ -103,6 +114,42 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
         for result, domain, scored_domain, content in domain_rows
     )
     return results
+
+
+@transaction.atomic
+def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None:
+    """After answers in one domain change: rescore that domain and the overall result only.
+
+    Gives the same stored results as ``assessment_results_refresh`` (a test holds them equal),
+    in 4 queries, updating two rows instead of replacing them all.
+    """
+    content = framework_content(framework=assessment.cycle.framework)
+    answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
+    scored = engine.rescore_domain(content.definition, answers, domain.code)
+    [changed] = scored.domains
+    updated = DomainResult.objects.filter(result__assessment=assessment, domain=domain).update(
+        score=changed.score,
+        stage=content.stage_by_code.get(changed.stage),
+        provisional_stage=content.stage_by_code[changed.explanation.provisional_stage],
+        incomplete=changed.incomplete,
+        answered=changed.answered,
+        explanation=explanation_record(changed.explanation),
+    )
+    if not updated:  # no stored result yet, or one from another framework version
+        assessment_results_refresh(assessments=[assessment])
+        return
+    AssessmentResult.objects.filter(assessment=assessment).update(
+        overall_score=scored.overall.score,
+        overall_stage=content.stage_by_code.get(scored.overall.stage),
+        incomplete=scored.overall.incomplete,
+        explanation=_overall_record(scored.overall_explanation),
+        engine_version=scored.engine_version,
+        computed_at=timezone.now(),
+    )
+
+
+def _overall_record(explanation) -> dict:
+    return {"summary": explanation.summary, "next_steps": explanation.next_steps}
 
 
 def explanation_record(explanation: Explanation) -> dict:

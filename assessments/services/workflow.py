@@ -22,7 +22,8 @@ from assessments.models import (
     Evidence,
     Response,
 )
-from assessments.services.scoring import assessment_answers, assessment_results_refresh
+from assessments.selectors import QuestionState, questions_with_answers
+from assessments.services.scoring import assessment_results_refresh, engine_answer
 from audit.models import AuditAction
 from audit.services import audit_record
 from frameworks.models import Domain, Framework, FrameworkStatus, Question
@@ -257,23 +258,31 @@ def domain_assign(*, assessment: Assessment, domain: Domain, assignee, user) -> 
 # --- submit, sign off, return, reopen ------------------------------------------------------------
 
 
-def submission_problems(*, assessment: Assessment) -> list[tuple[Question, str]]:
+def submission_problems(
+    *, assessment: Assessment, states: list[QuestionState] | None = None
+) -> list[tuple[Question, str]]:
     """Mandatory questions unanswered and carried-forward answers not yet confirmed.
 
     "Answered" is the scoring engine's own test, so submission and scores never disagree.
+    ``states`` are the assessment's questions with their answers when the caller has them.
     """
-    answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
-    to_confirm = set(
-        Response.objects.filter(assessment=assessment, carried_forward=True).values_list(
-            "question__code", flat=True
-        )
-    )
+    if states is None:
+        states = questions_with_answers(assessment=assessment)
     problems = []
-    for question in framework_content(framework=assessment.cycle.framework).questions:
-        answer = answers.get(question.code)
-        if question.code in to_confirm:
+    for state in states:
+        question, response = state.question, state.response
+        if response is not None and response.carried_forward:
             problems.append((question, "Confirm or change last year's answer"))
-        elif question.mandatory and not (answer and answer.is_given_for(question)):
+        elif question.mandatory and not (
+            response is not None
+            and engine_answer(
+                option_order=response.option.order if response.option else None,
+                selected_orders={option.order for option in state.selected},
+                number=response.number_value,
+                text=response.text_value,
+                not_applicable=response.is_not_applicable,
+            ).is_given_for(question)
+        ):
             problems.append((question, "Answer this question"))
     return problems
 

@@ -107,6 +107,41 @@ def overall_result(definition: FrameworkDef, domains: tuple[DomainScore, ...]) -
     )
 
 
+def rescore_domain(
+    definition: FrameworkDef, answers: AnswerSet, domain_code: str
+) -> AssessmentResult:
+    """After one domain's answers change: that domain in full, with its explanation, and overall.
+
+    The other domains' scores and stages are recomputed without explanations (they are cheap),
+    since the overall result depends on them; their stored explanations have not changed.
+    """
+    [domain] = [d for d in definition.domains if d.code == domain_code]
+    facts = domain_facts(definition, domain, answers)
+    changed = DomainResult(
+        code=domain.code,
+        name=domain.name,
+        score=facts.score,
+        stage=_stage(definition, facts),
+        incomplete=facts.incomplete,
+        answered=facts.answered,
+        questions=len(domain.questions),
+        explanation=explain_domain(definition, domain, answers, facts),
+    )
+    outcomes = tuple(
+        changed.outcome if outcome.code == domain_code else outcome
+        for outcome in score_domains(definition, answers)
+    )
+    overall = overall_result(definition, outcomes)
+    names = {d.code: d.name for d in definition.domains}
+    explanation = explain_overall(
+        definition,
+        tuple((names[o.code], o.stage, o.incomplete) for o in outcomes),
+        overall.score,
+        overall.stage,
+    )
+    return AssessmentResult(domains=(changed,), overall=overall, overall_explanation=explanation)
+
+
 def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> AssessmentResult:
     """Score one answer set, explaining every domain's stage and what reaching the next takes."""
     domains = []
