@@ -80,6 +80,15 @@ def form_html(
     return mark_safe(html.replace(CSRF_STAND_IN, request_csrf_token(request)))  # noqa: S308 - rendered by the template engine, escaped there
 
 
+def cached_fragment(*, key: Hashable, render: Callable[[], str]) -> SafeString:
+    """A piece of a page rendered once per ``key``, which must capture all that it shows."""
+    html = rendered_forms.get(key)
+    if html is None:
+        html = render()
+        rendered_forms.put(key, html)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+
+
 def request_csrf_token(request: HttpRequest) -> str:
     """The request's CSRF token, masked once: masking afresh for each of a page's forms is slow."""
     token = getattr(request, "_portal_csrf_token", None)

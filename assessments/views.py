@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,7 +43,12 @@ from assessments.models import (
     Evidence,
     EvidenceKind,
 )
-from assessments.rendering import form_html, render_form, request_csrf_token
+from assessments.rendering import (
+    cached_fragment,
+    form_html,
+    render_form,
+    request_csrf_token,
+)
 from assessments.services import answers as answer_services
 from assessments.services import evidence as evidence_services
 from assessments.services import workflow
@@ -576,13 +583,52 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
         TEMPLATE.format("check_answers"),
         {
             "assessment": assessment,
-            "states": states,
+            "sections": _answer_sections(assessment, states, can_submit=can_submit),
             "problems": problems,
             "can_submit": can_submit,
             "submit_attempted": request.method == "POST",
         },
         status=200,
     )
+
+
+def _answer_sections(assessment, states, *, can_submit: bool) -> list[tuple[Domain, str]]:
+    """Each domain with its answers' HTML, rendered again only when one of them has changed.
+
+    Every change to an answer raises its version, and evidence changes its count, so the
+    versions and counts of a domain's answers say whether its rows can be reused.
+    """
+    sections = []
+    for domain, group in groupby(states, key=lambda state: state.question.domain):
+        group = list(group)
+        key = (
+            "answers",
+            assessment.pk,
+            assessment.created_at,  # ids come round again when a database is rebuilt
+            domain.pk,
+            can_submit,
+            tuple(
+                (state.response.version if state.response else 0, len(state.evidence))
+                for state in group
+            ),
+        )
+        context = {
+            "states": group,
+            "can_submit": can_submit,
+            "domain_url": reverse("domain", args=[assessment.pk, domain.code]),
+        }
+        sections.append(
+            (
+                domain,
+                cached_fragment(
+                    key=key,
+                    render=lambda context=context: render_to_string(
+                        TEMPLATE.format("_answer_rows"), context
+                    ),
+                ),
+            )
+        )
+    return sections
 
 
 @login_required

@@ -236,3 +236,21 @@ def test_reopened_then_resubmitted_assessments_keep_the_status_history(world):
         assessment=world.assessment_a, action=AuditAction.STATUS_CHANGED
     ).values_list("new_value", flat=True)
     assert list(statuses) == ["Submitted", "Signed off", "In progress"]
+
+
+def test_check_your_answers_shows_each_change_at_once(world):
+    lead = signed_in("lead_a")
+    url = reverse("check-answers", args=[world.assessment_a.pk])
+    save(lead, world.assessment_a, "D1-01", "1", 0)
+    assert "Initial practice for D1-01" in lead.get(url).content.decode()
+    save(lead, world.assessment_a, "D1-01", "4", version_of(world, "D1-01"))
+    page = lead.get(url).content.decode()
+    assert "Advanced practice for D1-01" in page
+    assert "Initial practice for D1-01" not in page
+    lead.post(
+        reverse("evidence-link", args=[world.assessment_a.pk, "D1-01"]),
+        {"D1-01-link-url": "https://intranet.example.nhs.uk/minutes"},
+    )
+    assert "1 piece of evidence" in lead.get(url).content.decode()
+    board_view = signed_in("board_a").get(url).content.decode()
+    assert ">View<" in board_view.replace("\n", "")
