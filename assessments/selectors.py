@@ -146,20 +146,26 @@ class QuestionState:
 
 
 def questions_with_answers(
-    *, assessment: Assessment, domain: Domain | None = None, question: Question | None = None
+    *,
+    assessment: Assessment,
+    domain: Domain | None = None,
+    question: Question | None = None,
+    provenance: bool = True,
 ) -> list[QuestionState]:
-    """Questions (one, one domain's, or all) with answers, choices and evidence: 3 queries."""
+    """Questions (one, one domain's, or all) with answers, choices and evidence: 3 queries.
+
+    ``provenance`` brings who saved each answer and where a carried-forward one came from,
+    which a domain page shows and a list of every answer does not.
+    """
     content = framework_content(framework=assessment.cycle.framework)
     questions = [question] if question is not None else list(content.questions_of(domain))
     ids = [q.pk for q in questions]
-    responses = {
-        response.question_id: response
-        for response in Response.objects.filter(
-            assessment=assessment, question_id__in=ids
-        ).select_related(
+    responses = Response.objects.filter(assessment=assessment, question_id__in=ids)
+    if provenance:
+        responses = responses.select_related(
             "updated_by", "carried_from__updated_by", "carried_from__assessment__cycle"
         )
-    }
+    responses = {response.question_id: response for response in responses}
     option_by_pk = {option.pk: option for q in questions for option in content.options[q.pk]}
     selected: dict[int, list[AnswerOption]] = defaultdict(list)
     for response_id, option_id in Response.selected_options.through.objects.filter(

@@ -575,7 +575,7 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Self-assessment submitted to the board for sign-off.")
             return redirect("task-list", pk=assessment.pk)
-    states = selectors.questions_with_answers(assessment=assessment)
+    states = selectors.questions_with_answers(assessment=assessment, provenance=False)
     if request.method == "GET" and can_submit:
         problems = workflow.submission_problems(assessment=assessment, states=states)
     return render(

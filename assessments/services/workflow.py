@@ -267,7 +267,7 @@ def submission_problems(
     ``states`` are the assessment's questions with their answers when the caller has them.
     """
     if states is None:
-        states = questions_with_answers(assessment=assessment)
+        states = questions_with_answers(assessment=assessment, provenance=False)
     problems = []
     for state in states:
         question, response = state.question, state.response
