@@ -7,7 +7,7 @@ a list can never show a row that its detail page would refuse. What a user may *
 assessment comes from the lifecycle table (``assessments.lifecycle``): whether the action is
 possible in the assessment's status, and which role may take it.
 
-A user's roles are read once per request (two queries) and kept on the user object. A trust
+A user's roles are read once per request (one query) and kept on the user object. A trust
 role only counts in its own trust.
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.utils import timezone
@@ -24,9 +25,7 @@ from assessments.models import Assessment, AssessmentStatus, DomainAssignment, E
 from frameworks.models import Domain
 from frameworks.selectors import framework_content
 from organisations.models import (
-    Membership,
     MembershipRole,
-    NationalRole,
     NationalRoleName,
     Organisation,
 )
@@ -71,13 +70,17 @@ def roles_of(user) -> Roles:
         return NO_ROLES
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
+        # One query: each membership beside each national role (a person has few of either).
+        rows = list(
+            get_user_model()
+            .objects.filter(pk=user.pk)
+            .values_list(
+                "memberships__organisation_id", "memberships__role", "national_roles__role"
+            )
+        )
         cached = Roles(
-            trust_roles=dict(
-                Membership.objects.filter(user=user).values_list("organisation_id", "role")
-            ),
-            national=frozenset(
-                NationalRole.objects.filter(user=user).values_list("role", flat=True)
-            ),
+            trust_roles={trust: role for trust, role, _ in rows if trust is not None},
+            national=frozenset(national for _, _, national in rows if national is not None),
             superuser=user.is_active and user.is_superuser,
         )
         user._portal_roles = cached
