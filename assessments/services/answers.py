@@ -120,6 +120,7 @@ def response_save(
         response = Response.objects.select_related("updated_by").get(
             assessment=assessment, question=question
         )
+        response.question = question
         stale = StaleAnswer(response=response, description=_describe(response, question, choices))
     audit_record(
         assessment=assessment,
@@ -127,14 +128,7 @@ def response_save(
         action=AuditAction.SAVE_REFUSED,
         subject=question.code,
         old=stale.description,
-        new=describe_answer(
-            question,
-            option=option,
-            selected=selected,
-            number=answer.number,
-            text=answer.text,
-            not_applicable=answer.not_applicable,
-        ),
+        new=_describe_input(question, (option, selected), answer),
         reason=f"based on version {based_on_version}, but version {stale.response.version} "
         "had been saved",
     )
@@ -241,6 +235,19 @@ def _describe(response: Response | None, question: Question, options) -> str:
     )
 
 
+def _describe_input(question: Question, chosen, answer: AnswerInput) -> str:
+    """What someone has just answered, in words, from the options the check chose."""
+    option, selected = chosen
+    return describe_answer(
+        question,
+        option=option,
+        selected=selected,
+        number=None if answer.not_applicable else answer.number,
+        text=answer.text,
+        not_applicable=answer.not_applicable,
+    )
+
+
 def _store(assessment, question, response, choices, chosen, answer, comment, user) -> Response:
     option, selected = chosen
     old = _describe(response, question, choices)
@@ -259,14 +266,7 @@ def _store(assessment, question, response, choices, chosen, answer, comment, use
     response.save()
     if question.type == QuestionType.MULTIPLE_CHOICE:
         response.selected_options.set(selected)
-    new = describe_answer(
-        question,
-        option=option,
-        selected=selected,
-        number=response.number_value,
-        text=response.text_value,
-        not_applicable=response.is_not_applicable,
-    )
+    new = _describe_input(question, chosen, answer)
     if new != old:
         audit_record(
             assessment=assessment,
