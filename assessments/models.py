@@ -234,7 +234,7 @@ class AssessmentResult(models.Model):
     """The stored scoring of an assessment, so pages and reports never recompute on load."""
 
     assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="result")
-    overall_score = models.FloatField(null=True, blank=True)
+    overall_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     overall_stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -267,7 +267,7 @@ class DomainResult(models.Model):
 
     result = models.ForeignKey(AssessmentResult, on_delete=models.CASCADE, related_name="domains")
     domain = models.ForeignKey(Domain, on_delete=models.PROTECT, related_name="+")
-    score = models.FloatField(null=True, blank=True)
+    score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     stage = models.ForeignKey(
         Stage, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

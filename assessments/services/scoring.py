@@ -87,7 +87,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
         scored = engine.score_assessment(content.definition, answers[assessment.pk])
         result = AssessmentResult(
             assessment=assessment,
-            overall_score=scored.overall.score,
+            overall_score=stored_score(scored.overall.score),
             overall_stage=content.stage_by_code.get(scored.overall.stage),
             incomplete=scored.overall.incomplete,
             explanation=_overall_record(scored.overall_explanation),
@@ -104,7 +104,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
         DomainResult(
             result=result,
             domain=domain,
-            score=scored_domain.score,
+            score=stored_score(scored_domain.score),
             stage=content.stage_by_code.get(scored_domain.stage),
             provisional_stage=content.stage_by_code[scored_domain.explanation.provisional_stage],
             incomplete=scored_domain.incomplete,
@@ -114,6 +114,11 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
         for result, domain, scored_domain, content in domain_rows
     )
     return results
+
+
+def stored_score(score: float | None) -> Decimal | None:
+    """The engine's score (already rounded to one decimal) as the decimal that is stored."""
+    return None if score is None else Decimal(repr(score))
 
 
 @transaction.atomic
@@ -128,7 +133,7 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
     scored = engine.rescore_domain(content.definition, answers, domain.code)
     [changed] = scored.domains
     updated = DomainResult.objects.filter(result__assessment=assessment, domain=domain).update(
-        score=changed.score,
+        score=stored_score(changed.score),
         stage=content.stage_by_code.get(changed.stage),
         provisional_stage=content.stage_by_code[changed.explanation.provisional_stage],
         incomplete=changed.incomplete,
@@ -139,7 +144,7 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
         assessment_results_refresh(assessments=[assessment])
         return
     AssessmentResult.objects.filter(assessment=assessment).update(
-        overall_score=scored.overall.score,
+        overall_score=stored_score(scored.overall.score),
         overall_stage=content.stage_by_code.get(scored.overall.stage),
         incomplete=scored.overall.incomplete,
         explanation=_overall_record(scored.overall_explanation),

@@ -1,5 +1,7 @@
 """Presentation helpers for portal templates: colours and wording only, never decisions."""
 
+from decimal import Decimal
+
 from django import template
 
 from assessments.wording import plain_number, with_unit
@@ -39,7 +41,7 @@ def status_colour(status: str) -> str:
 @register.filter
 def one_decimal(score) -> str:
     """Scores to one decimal place; a missing score (None, or an empty lookup) is a dash."""
-    return f"{score:.1f}" if isinstance(score, int | float) else "–"
+    return f"{score:.1f}" if isinstance(score, int | float | Decimal) else "–"
 
 
 FRAMEWORK_STATUS_COLOURS = {

@@ -6,6 +6,7 @@ Plain dataclasses in, plain dataclasses out, no Django: the ORM-facing code adap
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from frameworks.definition import FrameworkDef
 from frameworks.scoring.explain import (
@@ -14,9 +15,9 @@ from frameworks.scoring.explain import (
     explain_domain,
     explain_overall,
 )
-from frameworks.scoring.rules import TOLERANCE, AnswerSet, domain_facts
+from frameworks.scoring.rules import AnswerSet, domain_facts, shown_score
 
-ENGINE_VERSION = "1.1.0"
+ENGINE_VERSION = "2.0.0"
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,9 @@ def _stage(definition: FrameworkDef, facts) -> str | None:
 
 def overall_result(definition: FrameworkDef, domains: tuple[DomainScore, ...]) -> OverallResult:
     weights = {domain.code: domain.weight for domain in definition.domains}
-    scored = [(weights[d.code], d.score) for d in domains if d.score is not None]
+    scored = [(weights[d.code], Fraction(repr(d.score))) for d in domains if d.score is not None]
     total_weight = sum(weight for weight, _ in scored)
-    score = sum(w * s for w, s in scored) / total_weight if total_weight else None
+    score = shown_score(sum(w * s for w, s in scored) / total_weight) if total_weight else None
     incomplete = any(domain.incomplete for domain in domains)
     stage = None
     if not incomplete:
@@ -98,7 +99,7 @@ def overall_result(definition: FrameworkDef, domains: tuple[DomainScore, ...]) -
             case _:
                 reached = 0
                 for index, (_, minimum) in enumerate(definition.overall_thresholds, start=1):
-                    if (score or 0.0) < float(minimum) - TOLERANCE:
+                    if (score or 0.0) < float(minimum):
                         break
                     reached = index
         stage = definition.stages[reached].code

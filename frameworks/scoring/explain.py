@@ -11,16 +11,17 @@ question titles.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 from frameworks.definition import DomainDef, FrameworkDef, QuestionDef
 from frameworks.scoring.rules import (
-    TOLERANCE,
     Answer,
     AnswerSet,
     DomainFacts,
-    answer_value,
     band_for,
+    exact_value,
     gate_met,
+    shown_score,
 )
 
 PERCENTAGE_STEP = 5  # suggest round targets ("at least 65%"), not 63%
@@ -116,21 +117,30 @@ def explain_domain(
 
 @dataclass
 class _Totals:
-    """Σ(weight × value) and Σ(weight) of a domain, updated as the plan changes answers."""
+    """Σ(weight × value) and Σ(weight) of a domain, exact, updated as the plan changes answers.
 
-    numerator: float
-    denominator: float
+    A plan reaches a threshold when the score as shown (``shown_score``) does, as the stage does.
+    """
 
-    def score(self) -> float:
-        return 100 * self.numerator / self.denominator if self.denominator else 0.0
+    numerator: Fraction
+    denominator: int
 
-    def score_if(self, weight: float, old: float | None, new: float) -> float:
-        numerator = self.numerator + weight * (new - (old or 0.0))
+    def exact(self) -> Fraction:
+        return 100 * self.numerator / self.denominator if self.denominator else Fraction(0)
+
+    def exact_if(self, weight: int, old: Fraction | None, new: Fraction) -> Fraction:
+        numerator = self.numerator + weight * (new - (old or 0))
         denominator = self.denominator + (0 if old is not None else weight)
         return 100 * numerator / denominator
 
-    def apply(self, weight: float, old: float | None, new: float) -> None:
-        self.numerator += weight * (new - (old or 0.0))
+    def score(self) -> float:
+        return shown_score(self.exact())
+
+    def score_if(self, weight: int, old: Fraction | None, new: Fraction) -> float:
+        return shown_score(self.exact_if(weight, old, new))
+
+    def apply(self, weight: int, old: Fraction | None, new: Fraction) -> None:
+        self.numerator += weight * (new - (old or 0))
         self.denominator += 0 if old is not None else weight
 
 
@@ -144,20 +154,23 @@ def _plan(
     stage_index = {stage.code: index for index, stage in enumerate(definition.stages)}
     stage_names = {stage.code: stage.name for stage in definition.stages}
     working = dict(answers)
-    values = {q.code: answer_value(q, working.get(q.code)) for q in domain.questions}
+    values = {q.code: exact_value(q, working.get(q.code)) for q in domain.questions}
     totals = _Totals(
-        numerator=sum(q.weight * v for q in domain.questions if (v := values[q.code]) is not None),
+        numerator=sum(
+            (q.weight * v for q in domain.questions if (v := values[q.code]) is not None),
+            Fraction(0),
+        ),
         denominator=sum(q.weight for q in domain.questions if values[q.code] is not None),
     )
-    ladders: dict[str, list[tuple[Answer, float]]] = {}
+    ladders: dict[str, list[tuple[Answer, Fraction]]] = {}
     changed: dict[str, Answer] = {}
 
-    def ladder(question: QuestionDef) -> list[tuple[Answer, float]]:
+    def ladder(question: QuestionDef) -> list[tuple[Answer, Fraction]]:
         if question.code not in ladders:
             ladders[question.code] = _levels(question, working.get(question.code))
         return ladders[question.code]
 
-    def change(question: QuestionDef, answer: Answer, value: float) -> None:
+    def change(question: QuestionDef, answer: Answer, value: Fraction) -> None:
         totals.apply(question.weight, values[question.code], value)
         values[question.code] = value
         working[question.code] = changed[question.code] = answer
@@ -168,13 +181,13 @@ def _plan(
         if gate is None or stage_index[gate.stage] > stage_index[target]:
             continue
         if not gate_met(question, working.get(question.code)):
-            minimum = float(gate.minimum) - TOLERANCE
+            minimum = Fraction(gate.minimum)
             lowest = next(((a, v) for a, v in ladder(question) if v >= minimum), None)
             if lowest is None:
                 return _worded(domain, answers, changed, stage_names), False
             change(question, *lowest)
 
-    while totals.score() < threshold - TOLERANCE:
+    while totals.score() < threshold:
         best = None
         for question in domain.questions:
             current = working.get(question.code)
@@ -183,10 +196,10 @@ def _plan(
             levels = ladder(question)
             if not levels:
                 continue
-            gain = totals.score_if(question.weight, values[question.code], levels[-1][1])
-            if best is None or gain > best[0] + TOLERANCE:
+            gain = totals.exact_if(question.weight, values[question.code], levels[-1][1])
+            if best is None or gain > best[0]:
                 best = (gain, question, levels)
-        if best is None or best[0] <= totals.score() + TOLERANCE:
+        if best is None or best[0] <= totals.exact():
             return _worded(domain, answers, changed, stage_names), False
         _, question, levels = best
         old = values[question.code]
@@ -194,7 +207,7 @@ def _plan(
             (
                 (answer, value)
                 for answer, value in levels
-                if totals.score_if(question.weight, old, value) >= threshold - TOLERANCE
+                if totals.score_if(question.weight, old, value) >= threshold
             ),
             levels[-1],
         )
@@ -202,15 +215,15 @@ def _plan(
     return _worded(domain, answers, changed, stage_names), True
 
 
-def _levels(question: QuestionDef, current: Answer | None) -> list[tuple[Answer, float]]:
+def _levels(question: QuestionDef, current: Answer | None) -> list[tuple[Answer, Fraction]]:
     """Answers worth more than the current one, with their values, smallest raise first."""
-    value = answer_value(question, current)
-    floor = -1.0 if value is None else value + TOLERANCE
+    value = exact_value(question, current)
+    floor = Fraction(-1) if value is None else value
     top = question.top_score
     match question.type:
         case "scale" | "single_choice" | "yes_no":
             order = sorted(range(len(question.options)), key=lambda i: question.options[i].score)
-            levels = [(Answer(option=i), question.options[i].score / top) for i in order]
+            levels = [(Answer(option=i), Fraction(question.options[i].score, top)) for i in order]
         case "multiple_choice":
             selected = set(current.selected) if current is not None else set()
             total = sum(question.options[i].score for i in selected)
@@ -221,15 +234,16 @@ def _levels(question: QuestionDef, current: Answer | None) -> list[tuple[Answer,
                 if index not in selected and question.options[index].score > 0:
                     selected.add(index)
                     total += question.options[index].score
-                    levels.append((Answer(selected=frozenset(selected)), min(total / top, 1.0)))
+                    worth = min(Fraction(total, top), Fraction(1))
+                    levels.append((Answer(selected=frozenset(selected)), worth))
         case "percentage":
             levels = [
-                (Answer(number=float(percent)), percent / 100)
+                (Answer(number=float(percent)), Fraction(percent, 100))
                 for percent in range(0, 101, PERCENTAGE_STEP)
             ]
         case "number":
             bands = sorted(question.bands, key=lambda band: band.score)
-            levels = [(Answer(number=float(band.min)), band.score / top) for band in bands]
+            levels = [(Answer(number=float(band.min)), Fraction(band.score, top)) for band in bands]
         case _:
             return []
     return [(answer, worth) for answer, worth in levels if worth > floor]
@@ -307,7 +321,7 @@ def _summary(
         why += "."
     if next_stage is not None:
         needed = thresholds[next_stage.code]
-        if (score or 0.0) >= needed - TOLERANCE:
+        if (score or 0.0) >= needed:
             held = ", ".join(f"{g.question_code} ({g.question_title})" for g in unmet_gates)
             why += f" The score is enough for {next_stage.name} ({needed:g}), but it also needs "
             why += f"{held}, which {'are' if len(unmet_gates) > 1 else 'is'} not met."

@@ -8,12 +8,13 @@ sets at once with identical results.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from frameworks.definition import BandDef, DomainDef, FrameworkDef, QuestionDef
-
-TOLERANCE = 1e-9  # a score this close below a threshold reaches it: no floating-point surprises
 
 
 @dataclass(frozen=True)
@@ -46,22 +47,42 @@ AnswerSet = Mapping[str, Answer]  # question code -> answer; a missing code is u
 # --- answer values -----------------------------------------------------------------------------
 
 
-def answer_value(question: QuestionDef, answer: Answer | None) -> float | None:
-    """The answer's value in [0, 1]; None when unanswered, not applicable or never scored."""
+def exact_value(question: QuestionDef, answer: Answer | None) -> Fraction | None:
+    """The answer's value in [0, 1] as an exact fraction; None when it has no value.
+
+    None when unanswered, not applicable or never scored. Exact, so that a score and a gate are
+    compared with the framework's thresholds without floating-point error.
+    """
     if answer is None or answer.not_applicable or not question.is_scored:
         return None
     if not answer.is_given_for(question):
         return None
+    top = question.top_score
     match question.type:
         case "multiple_choice":
             chosen = sum(question.options[index].score for index in answer.selected)
-            return min(chosen / question.top_score, 1.0)
+            return min(Fraction(chosen, top), Fraction(1))
         case "percentage":
-            return min(max(answer.number / 100, 0.0), 1.0)
+            return Fraction(percentage_hundredths(answer.number), 10_000)
         case "number":
-            return band_for(question, answer.number).score / question.top_score
+            return Fraction(band_for(question, answer.number).score, top)
         case _:
-            return question.options[answer.option].score / question.top_score
+            return Fraction(question.options[answer.option].score, top)
+
+
+def percentage_hundredths(number: float) -> int:
+    """A percentage as stored (to two decimal places, half up), within 0–100, in hundredths."""
+    stored = Decimal(repr(float(number))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return min(max(int(stored * 100), 0), 10_000)
+
+
+def shown_score(exact: Fraction) -> float:
+    """The score as shown, stored and compared: rounded once, half up, to one decimal place.
+
+    The float returned is the nearest to that one-decimal number, so comparing it with a
+    threshold (also at most two decimals) decides exactly as comparing the decimals would.
+    """
+    return math.floor(exact * 10 + Fraction(1, 2)) / 10
 
 
 def band_for(question: QuestionDef, number: float) -> BandDef:
@@ -77,8 +98,8 @@ def gate_met(question: QuestionDef, answer: Answer | None) -> bool:
     """A gate is met by a value at or above its minimum; 'not applicable' does not block."""
     if answer is not None and answer.not_applicable:
         return True
-    value = answer_value(question, answer)
-    return value is not None and value >= float(question.gate.minimum) - TOLERANCE
+    value = exact_value(question, answer)
+    return value is not None and value >= Fraction(question.gate.minimum)
 
 
 # --- domains -----------------------------------------------------------------------------------
@@ -96,10 +117,11 @@ class DomainFacts:
 
 
 def domain_score(domain: DomainDef, answers: AnswerSet) -> tuple[float | None, int]:
-    """100 × Σ(weight × value) ÷ Σ(weight) over answered, scored, applicable questions."""
-    numerator = denominator = 0.0
+    """100 × Σ(weight × value) ÷ Σ(weight) over answered, scored, applicable questions,
+    computed exactly and then rounded once (``shown_score``)."""
+    numerator, denominator = Fraction(0), 0
     for question in domain.questions:
-        value = answer_value(question, answers.get(question.code))
+        value = exact_value(question, answers.get(question.code))
         if value is not None:
             numerator += question.weight * value
             denominator += question.weight
@@ -108,7 +130,7 @@ def domain_score(domain: DomainDef, answers: AnswerSet) -> tuple[float | None, i
         for question in domain.questions
         if (answer := answers.get(question.code)) is not None and answer.is_given_for(question)
     )
-    return (100 * numerator / denominator if denominator else None), answered
+    return (shown_score(100 * numerator / denominator) if denominator else None), answered
 
 
 def stage_ordinal_reached(
@@ -127,7 +149,7 @@ def stage_ordinal_reached(
     for index, stage in enumerate(definition.stages[1:], start=1):
         if index >= lowest_blocked:
             break
-        if (score or 0.0) < float(thresholds[stage.code]) - TOLERANCE:
+        if (score or 0.0) < float(thresholds[stage.code]):
             break
         reached = index
     return reached

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -17,7 +18,7 @@ from assessments.models import Assessment, AssessmentResult, DomainResult, Respo
 from assessments.services.answers import AnswerInput, response_save
 from assessments.services.demo import demo_seed
 from assessments.services.scoring import assessment_answers, assessment_results_refresh
-from frameworks.models import Question
+from frameworks.models import Question, StageThreshold
 from frameworks.scoring.engine import ENGINE_VERSION, score_assessment
 from frameworks.selectors import framework_definition, frozen_content_cache
 from frameworks.services import framework_load
@@ -59,15 +60,31 @@ class TestStoredResults(TestCase):
         answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
         expected = score_assessment(definition, answers)
         stored = AssessmentResult.objects.get(assessment=assessment)
-        assert stored.overall_score == pytest.approx(expected.overall.score)
+        assert stored.overall_score == Decimal(repr(expected.overall.score))
         assert stored.engine_version == ENGINE_VERSION
         rows = {row.domain.code: row for row in stored.domains.select_related("domain", "stage")}
         for domain in expected.domains:
-            assert rows[domain.code].score == pytest.approx(domain.score)
+            assert rows[domain.code].score == Decimal(repr(domain.score))
             assert (
                 rows[domain.code].stage.code if rows[domain.code].stage else None
             ) == domain.stage
             assert rows[domain.code].explanation["summary"] == domain.explanation.summary
+
+    def test_stored_scores_compared_with_thresholds_give_the_stored_stages(self):
+        """A reader who re-compares stored scores with the thresholds agrees with every stage."""
+        thresholds = {
+            (row.domain_id, row.stage.ordinal): row.minimum_score
+            for row in StageThreshold.objects.filter(domain__isnull=False).select_related("stage")
+        }
+        rows = DomainResult.objects.filter(stage__isnull=False).select_related("stage")
+        assert rows.count() > 100
+        for row in rows:
+            assert row.score == row.score.quantize(Decimal("0.1"))
+            reached = thresholds.get((row.domain_id, row.stage.ordinal), Decimal(0))
+            assert row.score >= reached, (row.score, reached)
+            above = thresholds.get((row.domain_id, row.stage.ordinal + 1))
+            held_by_gate = bool(row.explanation["unmet_gates"])
+            assert above is None or row.score < above or held_by_gate, (row.score, above)
 
     def test_answers_are_read_back_as_engine_answers(self):
         response = (

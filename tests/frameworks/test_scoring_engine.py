@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from frameworks.definition import BandDef, GateDef, OptionDef
 from frameworks.scoring.engine import score_assessment, score_domains
-from frameworks.scoring.rules import Answer, answer_value
+from frameworks.scoring.rules import Answer, exact_value
 
 from .scoring_builders import at, domain, framework, question, scale, yes_no
 
@@ -35,43 +36,46 @@ def only_domain(definition, answers):
 
 def test_scale_value_is_option_score_over_highest_score():
     q = scale("A-1")
-    assert [answer_value(q, at(i)) for i in range(4)] == [0, 1 / 3, 2 / 3, 1]
+    assert [exact_value(q, at(i)) for i in range(4)] == [0, Fraction(1, 3), Fraction(2, 3), 1]
 
 
 def test_yes_no_values():
     q = yes_no("A-1")
-    assert (answer_value(q, Answer(option=0)), answer_value(q, Answer(option=1))) == (1, 0)
+    assert (exact_value(q, Answer(option=0)), exact_value(q, Answer(option=1))) == (1, 0)
 
 
 def test_single_choice_value_uses_highest_option_score():
     q = question("A-1", "single_choice", options=CHOICES)
-    assert answer_value(q, Answer(option=2)) == 3 / 4
+    assert exact_value(q, Answer(option=2)) == 3 / 4
 
 
 def test_multiple_choice_value_is_share_of_all_option_scores():
     q = question("A-1", "multiple_choice", options=CHOICES)
-    assert answer_value(q, Answer(selected=frozenset({1, 2}))) == 4 / 8
-    assert answer_value(q, Answer(selected=frozenset({0, 1, 2, 3}))) == 1
+    assert exact_value(q, Answer(selected=frozenset({1, 2}))) == 4 / 8
+    assert exact_value(q, Answer(selected=frozenset({0, 1, 2, 3}))) == 1
 
 
-@pytest.mark.parametrize(("number", "value"), [(40, 0.4), (140, 1.0), (-5, 0.0), (100, 1.0)])
+@pytest.mark.parametrize(
+    ("number", "value"),
+    [(40, Fraction(2, 5)), (140, 1), (-5, 0), (100, 1), (33.25, Fraction(3325, 10_000))],
+)
 def test_percentage_value_is_clamped_fraction(number, value):
-    assert answer_value(question("A-1", "percentage"), Answer(number=number)) == value
+    assert exact_value(question("A-1", "percentage"), Answer(number=number)) == value
 
 
 @pytest.mark.parametrize(
     ("number", "value"), [(0, 0.0), (0.5, 0.0), (1, 0.5), (9.99, 0.5), (10, 1.0), (500, 1.0)]
 )
 def test_number_value_is_band_score_with_inclusive_minimum(number, value):
-    assert answer_value(question("A-1", "number", bands=BANDS), Answer(number=number)) == value
+    assert exact_value(question("A-1", "number", bands=BANDS), Answer(number=number)) == value
 
 
 def test_free_text_is_never_scored():
-    assert answer_value(question("A-1", "free_text"), Answer(text="Funding")) is None
+    assert exact_value(question("A-1", "free_text"), Answer(text="Funding")) is None
 
 
 def test_not_applicable_has_no_value():
-    assert answer_value(scale("A-1", allows_na=True), Answer(not_applicable=True)) is None
+    assert exact_value(scale("A-1", allows_na=True), Answer(not_applicable=True)) is None
 
 
 # --- domain scores ---------------------------------------------------------------------------
@@ -86,7 +90,7 @@ def test_domain_score_is_weighted_mean_of_values():
 def test_not_applicable_is_left_out_of_numerator_and_denominator():
     definition = framework(domain("A", scale("A-1"), scale("A-2", allows_na=True)))
     result = only_domain(definition, {"A-1": at(2), "A-2": Answer(not_applicable=True)})
-    assert result.score == pytest.approx(200 / 3)
+    assert result.score == 66.7
     assert not result.incomplete
 
 
@@ -130,25 +134,52 @@ def four_questions_scoring(total_points: int):
 
 
 @pytest.mark.parametrize(
-    ("points", "stage"),
-    [(3, "developing"), (6, "established"), (9, "advanced"), (2, "initial"), (5, "developing")],
+    ("points", "score", "stage"),
+    [
+        (3, 25.0, "developing"),
+        (6, 50.0, "established"),
+        (9, 75.0, "advanced"),
+        (2, 16.7, "initial"),
+        (5, 41.7, "developing"),
+    ],
 )
-def test_score_exactly_on_a_threshold_reaches_it(points, stage):
+def test_score_exactly_on_a_threshold_reaches_it(points, score, stage):
     definition, answers = four_questions_scoring(points)
     result = only_domain(definition, answers)
-    assert result.score == pytest.approx(points / 12 * 100)
+    assert result.score == score
     assert result.stage == stage
 
 
-def test_floating_point_rounding_below_a_threshold_still_reaches_it():
-    # 1/3 of three weights sums to 33.333…; a threshold written as 33.3333333333 is reached.
+@pytest.mark.parametrize(
+    ("percent", "score", "stage"),
+    [
+        (49.95, 50.0, "established"),  # rounds up to the threshold, so reaches it
+        (49.94, 49.9, "developing"),
+        (33.25, 33.3, "developing"),  # half up, not to even
+        (33.35, 33.4, "developing"),
+    ],
+)
+def test_score_is_rounded_once_half_up_before_it_is_compared(percent, score, stage):
     thresholds = (
-        ("developing", Decimal("33.3333333333")),
+        ("developing", Decimal("33.3")),
+        ("established", Decimal(50)),
+        ("advanced", Decimal(75)),
+    )
+    definition = framework(domain("A", question("A-1", "percentage"), thresholds=thresholds))
+    result = only_domain(definition, {"A-1": Answer(number=percent)})
+    assert (result.score, result.stage) == (score, stage)
+
+
+def test_a_threshold_finer_than_the_shown_score_is_compared_with_the_shown_score():
+    # 1/3 scores 33.333…, shown and compared as 33.3: below a threshold written as 33.33.
+    thresholds = (
+        ("developing", Decimal("33.33")),
         ("established", Decimal(60)),
         ("advanced", Decimal(90)),
     )
     definition = framework(domain("A", scale("A-1"), thresholds=thresholds))
-    assert only_domain(definition, {"A-1": at(1)}).stage == "developing"
+    result = only_domain(definition, {"A-1": at(1)})
+    assert (result.score, result.stage) == (33.3, "initial")
 
 
 # --- gates ---------------------------------------------------------------------------------------
@@ -163,7 +194,7 @@ def test_failed_gate_caps_the_domain_below_its_stage(gated_stage, capped_at):
         domain("A", scale("A-1", weight=10), yes_no("A-2", gate=GateDef(stage=gated_stage)))
     )
     result = only_domain(definition, {"A-1": at(3), "A-2": Answer(option=1)})
-    assert result.score == pytest.approx(100 * 10 / 11)
+    assert result.score == 90.9
     assert result.stage == capped_at
 
 
@@ -252,7 +283,7 @@ def test_overall_is_incomplete_when_any_domain_is():
     overall = score_assessment(definition, answers).overall
     assert overall.incomplete
     assert overall.stage is None
-    assert overall.score == pytest.approx((2 * 100 + 200 / 3) / 3)
+    assert overall.score == 88.9  # (100 + 100 + 66.7) ÷ 3, of the shown domain scores
 
 
 # --- explanations --------------------------------------------------------------------------------
@@ -284,7 +315,7 @@ def test_explanation_raises_the_question_with_largest_gain_only_as_far_as_needed
     assert result.explanation.next_steps == (
         "To reach Established: Raise A-2 (Title of A-2) from 'Developing' to 'Established'."
     )
-    assert result.explanation.points_needed == pytest.approx(50 - 100 / 3)
+    assert result.explanation.points_needed == pytest.approx(50 - 33.3)
 
 
 def test_explanation_of_held_domain_says_which_gate_holds_it():
