@@ -278,3 +278,16 @@ def can_manage_frameworks(user) -> bool:
 def can_use_django_admin(user) -> bool:
     """The Django admin is a superuser's tool; framework admins have the portal's own pages."""
     return roles_of(user).superuser
+
+
+# --- benchmarks and national data ----------------------------------------------------------------
+
+
+def can_run_benchmarks(user) -> bool:
+    """Start or retry benchmark runs, and watch them: NHS England's analysts and admins."""
+    return roles_of(user).nhs_england
+
+
+def can_download_national(user) -> bool:
+    """National files name every trust: analysts only."""
+    return roles_of(user).analyst

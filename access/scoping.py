@@ -11,9 +11,10 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from access.policy import assessment_scopes, organisation_scopes
+from access.policy import assessment_scopes, can_run_benchmarks, organisation_scopes
 from assessments.models import Assessment
 from organisations.models import Organisation
+from reports.models import BenchmarkRun
 
 
 def _union(scopes, **fields) -> Q | None:
@@ -34,3 +35,9 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
     if condition is None:
         return Organisation.objects.none()
     return Organisation.objects.filter(condition)
+
+
+def benchmark_runs_visible_to(*, user) -> QuerySet[BenchmarkRun]:
+    if not can_run_benchmarks(user):
+        return BenchmarkRun.objects.none()
+    return BenchmarkRun.objects.all()

@@ -24,6 +24,7 @@ class AuditAction(models.TextChoices):
     FRAMEWORK_PUBLISHED = "framework_published", "Framework published"
     FRAMEWORK_RETIRED = "framework_retired", "Framework retired"
     FRAMEWORK_COPIED = "framework_copied", "Framework copied as a new draft"
+    BENCHMARK_REQUESTED = "benchmark_requested", "Benchmark run requested"
 
 
 class AuditEvent(models.Model):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,47 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is its database row
+
+# Background jobs (benchmark runs, reports, downloads). A job may run for at most
+# JOB_TIME_LIMIT_SECONDS. Redis hands an unacknowledged task to another worker only after the
+# visibility timeout, which must outlast the longest task or a running task would run twice.
+# A running job whose worker has been silent for JOB_HEARTBEAT_STALE_SECONDS may be taken over
+# by the task's redelivery; one silent for longer than any redelivery takes is marked failed.
+JOB_TIME_LIMIT_SECONDS = positive_int("JOB_TIME_LIMIT_SECONDS", 900)
+JOB_HEARTBEAT_STALE_SECONDS = positive_int("JOB_HEARTBEAT_STALE_SECONDS", 120)
+CELERY_VISIBILITY_TIMEOUT_SECONDS = positive_int(
+    "CELERY_VISIBILITY_TIMEOUT_SECONDS", JOB_TIME_LIMIT_SECONDS + 300
+)
+if CELERY_VISIBILITY_TIMEOUT_SECONDS <= JOB_TIME_LIMIT_SECONDS:
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT_SECONDS must be longer than JOB_TIME_LIMIT_SECONDS."
+    )
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    "socket_connect_timeout": 2,
+    "socket_timeout": 10,
+}
+# With the broker down, a person starting a job hears so within a second or two.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+JOB_STUCK_AFTER_SECONDS = CELERY_VISIBILITY_TIMEOUT_SECONDS + JOB_HEARTBEAT_STALE_SECONDS
+CELERY_BEAT_SCHEDULE = {
+    "benchmarks-nightly": {
+        "task": "reports.tasks.benchmarks_nightly",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "jobs-fail-stuck": {"task": "reports.tasks.jobs_fail_stuck_task", "schedule": 300.0},
+}
+
+# Benchmarks: a peer group with fewer trusts than this shows no statistics; a run starts this
+# long after the last of a burst of sign-offs.
+BENCHMARK_MIN_PEERS = positive_int("BENCHMARK_MIN_PEERS", 5)
+BENCHMARK_SIGN_OFF_DELAY_SECONDS = env.int("BENCHMARK_SIGN_OFF_DELAY_SECONDS", default=120)
 
 LOGGING = {
     "version": 1,

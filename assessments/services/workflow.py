@@ -30,6 +30,7 @@ from frameworks.models import Domain, Framework, FrameworkStatus, Question
 from frameworks.selectors import framework_content
 from organisations.models import Membership, Organisation
 from organisations.selectors import display_name, peer_groups_of
+from reports.services.benchmarks import benchmark_schedule_after_sign_off
 
 
 class WorkflowError(Exception):
@@ -338,6 +339,7 @@ def assessment_sign_off(*, assessment: Assessment, user, name: str, role: str) -
     assessment.signed_off_name = name.strip()
     assessment.signed_off_role = role.strip()
     _change_status(assessment, user, Action.SIGN_OFF, reason=f"signed off by {name} ({role})")
+    benchmark_schedule_after_sign_off(assessment=assessment)
     return assessment
 
 

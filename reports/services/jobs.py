@@ -1,0 +1,117 @@
+"""The life of a job row: claimed by one attempt at a time, progress reported, then finished.
+
+A worker that dies leaves its job ``running`` with an old heartbeat. The broker delivers the
+task again (``acks_late``), and the new attempt may take the job over once the heartbeat is
+older than ``JOB_HEARTBEAT_STALE_SECONDS``; until then the job belongs to the attempt that
+claimed it, so two workers never build the same job at once.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from reports.models import Job, JobStatus
+
+
+class JobTakenError(Exception):
+    """Another attempt is running this job and is still alive."""
+
+
+class JobLostError(Exception):
+    """The job was taken over by another attempt while this one was working."""
+
+
+def job_claim(*, model: type[Job], job_id: int, attempt: str) -> Job | None:
+    """Mark the job running for ``attempt``; None when there is nothing left to do.
+
+    Raises ``JobTakenError`` when another live attempt holds it.
+    """
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.JOB_HEARTBEAT_STALE_SECONDS)
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RUNNING, heartbeat_at__lt=stale)
+    claimable |= Q(status=JobStatus.RUNNING, claimed_by=attempt)  # its own redelivery
+    claimed = model.objects.filter(claimable, pk=job_id).update(
+        status=JobStatus.RUNNING,
+        claimed_by=attempt,
+        started_at=now,
+        heartbeat_at=now,
+        attempts=F("attempts") + 1,
+        progress=0,
+        message="Starting",
+        error="",
+    )
+    if claimed:
+        return model.objects.get(pk=job_id)
+    job = model.objects.filter(pk=job_id).first()
+    if job is None or job.status in {JobStatus.DONE, JobStatus.FAILED}:
+        return None
+    raise JobTakenError(f"{model.__name__} {job_id} is being run by another worker")
+
+
+def job_progress(*, job: Job, progress: int, message: str) -> None:
+    """Report progress (committed at once, so a person watching sees it) and stay alive."""
+    updated = (
+        type(job)
+        .objects.filter(pk=job.pk, claimed_by=job.claimed_by, status=JobStatus.RUNNING)
+        .update(progress=progress, message=message, heartbeat_at=timezone.now())
+    )
+    if not updated:
+        raise JobLostError(f"{type(job).__name__} {job.pk} was taken over")
+    job.progress, job.message = progress, message
+
+
+def job_lock_own(*, job: Job) -> Job:
+    """Inside the transaction that stores the job's results: lock it, and make sure it is ours."""
+    locked = type(job).objects.select_for_update().get(pk=job.pk)
+    if locked.claimed_by != job.claimed_by or locked.status != JobStatus.RUNNING:
+        raise JobLostError(f"{type(job).__name__} {job.pk} was taken over")
+    return locked
+
+
+def job_done(*, job: Job, message: str) -> None:
+    """Within the results' transaction: the job is done."""
+    now = timezone.now()
+    type(job).objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE, progress=100, message=message, finished_at=now, heartbeat_at=now
+    )
+
+
+def job_fail(*, job: Job, error: str) -> None:
+    """The job failed for good: the error is kept for the people who may see it."""
+    with transaction.atomic():
+        type(job).objects.filter(pk=job.pk, claimed_by=job.claimed_by).update(
+            status=JobStatus.FAILED, error=error[:5000], finished_at=timezone.now()
+        )
+
+
+def jobs_fail_stuck(*, model: type[Job]) -> int:
+    """Running jobs no worker has touched for longer than any redelivery takes: failed."""
+    limit = timezone.now() - timedelta(seconds=settings.JOB_STUCK_AFTER_SECONDS)
+    return model.objects.filter(status=JobStatus.RUNNING, heartbeat_at__lt=limit).update(
+        status=JobStatus.FAILED,
+        error="The worker running this job stopped without finishing it. Start it again.",
+        finished_at=timezone.now(),
+    )
+
+
+def job_requeue(*, job: Job) -> bool:
+    """A failed job, queued again to be retried; False if it is not failed."""
+    return bool(
+        type(job)
+        .objects.filter(pk=job.pk, status=JobStatus.FAILED)
+        .update(
+            status=JobStatus.QUEUED,
+            progress=0,
+            message="Queued again",
+            error="",
+            claimed_by="",
+            started_at=None,
+            finished_at=None,
+            heartbeat_at=None,
+        )
+    )
