@@ -110,6 +110,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "trusts": trusts,
         "can_manage_cycles": policy.can_manage_cycles(request.user),
         "can_manage_frameworks": policy.can_manage_frameworks(request.user),
+        "can_run_benchmarks": policy.can_run_benchmarks(request.user),
     }
     return render(request, TEMPLATE.format("home"), context)
 

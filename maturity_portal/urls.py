@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("frameworks.urls")),
     path("", include("organisations.urls")),
     path("", include("assessments.urls")),
+    path("", include("reports.urls")),
 ]

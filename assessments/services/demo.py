@@ -34,6 +34,8 @@ from organisations.models import (
     Organisation,
 )
 from organisations.selectors import peer_groups_of
+from reports.models import BenchmarkRun, JobTrigger
+from reports.services.benchmarks import benchmark_runs_refresh
 
 RANDOM_SEED = 20_260_401
 DEMO_TRUST_ODS_CODE = "R0A"  # Manchester University NHS Foundation Trust
@@ -149,6 +151,8 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
         cycles, cycles_created = _cycles(framework)
         assessments, responses = _answers(framework, trusts, cycles, demo_trust)
         _users(demo_trust)
+    # Compared with their peers as the nightly run would: queued, or run here without a broker.
+    benchmark_runs_refresh(trigger=JobTrigger.NIGHTLY)
     return DemoSummary(
         cycles_created=cycles_created,
         assessments_created=assessments,
@@ -162,6 +166,7 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
 def _undo_the_last_demo(demo_trust: Organisation) -> None:
     """Back to where the demo starts: demo answers, and what the demo users did, are undone."""
     demo_users = get_user_model().objects.filter(username__in=[u.username for u in DEMO_USERS])
+    BenchmarkRun.objects.filter(cycle__name__in=[cycle.name for cycle in DEMO_CYCLES]).delete()
     Assessment.objects.filter(Q(is_demo=True) | Q(started_by__in=demo_users)).delete()
     invitations = Invitation.objects.filter(invited_by__in=demo_users)
     Membership.objects.filter(

@@ -21,6 +21,10 @@ STATUS_COLOURS = {
     "submitted": "nhsuk-tag--purple",
     "returned": "nhsuk-tag--red",
     "signed_off": "nhsuk-tag--green",
+    "queued": "nhsuk-tag--grey",
+    "running": "nhsuk-tag--blue",
+    "done": "nhsuk-tag--green",
+    "failed": "nhsuk-tag--red",
     "Completed": "nhsuk-tag--green",
     "In progress": "nhsuk-tag--blue",
     "Not started": "nhsuk-tag--grey",
@@ -72,3 +76,32 @@ def quantity(value, unit: str) -> str:
 def person(user, nobody: str = "–") -> str:
     """A person's full name, or their username; ``nobody`` when there is no one."""
     return display_name(user, nobody=nobody)
+
+
+QUARTILE_WORDS = {
+    4: "Top quarter",
+    3: "Second quarter",
+    2: "Third quarter",
+    1: "Bottom quarter",
+}
+
+
+@register.filter
+def quartile_words(quartile: int | None) -> str:
+    """Which quarter of its peers a trust sits in, counted from the top."""
+    return QUARTILE_WORDS.get(quartile, "–")
+
+
+@register.filter
+def signed_change(change) -> str:
+    """A change in score with its sign: "+3.2", "−1.5", "0.0"; a dash when there is none."""
+    if change is None:
+        return "–"
+    text = f"{abs(change):.1f}"
+    return f"+{text}" if change > 0 else f"\u2212{text}" if change < 0 else text
+
+
+@register.filter
+def lookup(mapping, key):
+    """``mapping[key]``, or None: for dictionaries keyed by a variable."""
+    return (mapping or {}).get(key)

@@ -1,0 +1,147 @@
+"""Benchmark pages: start and watch runs, read their results, and a trust's own report.
+
+Thin: every permission comes from ``access.policy`` and every list from ``access.scoping``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from access import policy, scoping
+from assessments.models import Assessment, AssessmentStatus, Cycle
+from maturity_portal.forms import posted
+from organisations.models import Organisation
+from reports import selectors
+from reports.forms import BenchmarkStartForm, TrustChoiceForm
+from reports.models import BenchmarkRun
+from reports.services import benchmarks
+
+RUNS_PER_PAGE = 25
+
+
+def _cycles_with_sign_offs():
+    signed_off = Assessment.objects.filter(cycle=OuterRef("pk"), status=AssessmentStatus.SIGNED_OFF)
+    return (
+        Cycle.objects.filter(Exists(signed_off)).select_related("framework").order_by("-opens_on")
+    )
+
+
+def _run(request: HttpRequest, pk: int) -> BenchmarkRun:
+    runs = scoping.benchmark_runs_visible_to(user=request.user).select_related("cycle__framework")
+    run = runs.filter(pk=pk).first()
+    if run is None:
+        if policy.can_run_benchmarks(request.user):
+            raise Http404("No such benchmark run.")
+        raise PermissionDenied("Benchmark runs are for NHS England analysts and framework admins.")
+    return run
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def benchmark_list(request: HttpRequest) -> HttpResponse:
+    """Every run, newest first, and a form to start one."""
+    if not policy.can_run_benchmarks(request.user):
+        raise PermissionDenied("Benchmark runs are for NHS England analysts and framework admins.")
+    form = BenchmarkStartForm(
+        posted(request), cycles=_cycles_with_sign_offs(), action=reverse("benchmark-list")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = benchmarks.benchmark_run_request(
+                cycle=form.cleaned_data["cycle"], user=request.user, trigger="on_demand"
+            )
+        except benchmarks.BenchmarkError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("benchmark-run", run.pk)
+    runs = selectors.runs_page_rows(runs=scoping.benchmark_runs_visible_to(user=request.user))
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "reports/benchmark_list.html",
+        {
+            "form": form,
+            "page": page,
+            "pages": page.paginator.get_elided_page_range(page.number),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def benchmark_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's progress while it works; its national figures and the trusts it compared after."""
+    run = _run(request, pk)
+    context = {"run": run, "can_retry": policy.can_run_benchmarks(request.user)}
+    if run.status == "done":
+        context["national"] = selectors.national_statistics(run=run)
+        context["domain_names"] = selectors.domain_names(run=run)
+        context["trust_form"] = TrustChoiceForm(
+            request.GET or None,
+            organisations=Organisation.objects.filter(
+                pk__in=selectors.trust_rows_of_run(run=run).values("organisation_id")
+            ).order_by("name"),
+        )
+        if context["trust_form"].is_valid():
+            trust = context["trust_form"].cleaned_data["trust"]
+            url = reverse("trust-benchmark", args=[trust.ods_code])
+            return redirect(f"{url}?cycle={run.cycle_id}")
+    return render(request, "reports/benchmark_run.html", context)
+
+
+@login_required
+@require_GET
+def benchmark_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress panel alone, polled by htmx until the run has finished."""
+    run = _run(request, pk)
+    return render(request, "reports/_progress.html", {"run": run, "polling": True})
+
+
+@login_required
+@require_POST
+def benchmark_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    run = _run(request, pk)
+    try:
+        benchmarks.benchmark_run_retry(run=run, user=request.user)
+    except benchmarks.BenchmarkError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "The run has been queued again.")
+    return redirect("benchmark-run", run.pk)
+
+
+@login_required
+@require_GET
+def trust_benchmark(request: HttpRequest, ods_code: str) -> HttpResponse:
+    """A trust's place among its peers: its own people and NHS England only."""
+    organisation = get_object_or_404(Organisation, ods_code=ods_code)
+    if not policy.can_view_organisation(request.user, organisation):
+        raise PermissionDenied("You can only see the benchmark report of your own trust.")
+    cycle = None
+    cycle_id = request.GET.get("cycle", "")
+    if cycle_id:
+        cycle = Cycle.objects.filter(pk=cycle_id).first() if cycle_id.isdigit() else None
+        if cycle is None:
+            raise Http404("No such cycle.")
+    run = selectors.latest_run_for_trust(organisation=organisation, cycle=cycle)
+    report = selectors.trust_report(run=run, organisation=organisation) if run else None
+    return render(
+        request,
+        "reports/trust_benchmark.html",
+        {
+            "organisation": organisation,
+            "report": report,
+            "cycle": cycle,
+            "cycles": selectors.cycles_compared(organisation=organisation),
+        },
+    )
