@@ -89,7 +89,8 @@ def benchmark_run_request(*, cycle: Cycle, user, trigger: str) -> BenchmarkRun:
     """The run for the cycle as its data stands now: found if it exists, else queued.
 
     ``user`` is None for the automatic triggers (after sign-off, nightly). A failed run with
-    the same inputs is queued again; a queued, running or done one is returned as it is.
+    the same inputs is queued again, and so is a queued one; a running or done one is returned
+    as it is.
     """
     if user is not None and not policy.can_run_benchmarks(user):
         raise PermissionDenied("Only NHS England analysts and framework admins start runs.")
@@ -113,7 +114,9 @@ def benchmark_run_request(*, cycle: Cycle, user, trigger: str) -> BenchmarkRun:
                 "message": "Waiting for a worker",
             },
         )
-        queue = created or job_requeue(job=run)
+        # A queued run is handed to the workers again: its task may never have been queued
+        # (the broker was down), and a duplicate task finds the run taken or done.
+        queue = created or run.status == JobStatus.QUEUED or job_requeue(job=run)
         if queue:
             run.refresh_from_db()
             audit_record(

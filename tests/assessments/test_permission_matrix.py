@@ -36,6 +36,7 @@ from frameworks.models import Domain, Framework, Question
 from frameworks.schema import dump_framework
 from frameworks.services import framework_copy_as_draft
 from organisations.models import Invitation, Membership
+from reports.models import BenchmarkRun, JobTrigger
 from tests.factories import PASSWORD, small_framework_definition
 
 from .conftest import ROLES, pdf_upload
@@ -72,6 +73,19 @@ def national_only(ok: int) -> dict[str, int]:
     table[ANONYMOUS] = 302
     table["admin"] = ok
     return table
+
+
+def nhs_england(ok: int) -> dict[str, int]:
+    """Pages of NHS England's (analysts and framework admins): 403 for trust roles."""
+    table = national_only(ok)
+    table["analyst"] = ok
+    return table
+
+
+def run_pk(world) -> int:
+    return BenchmarkRun.objects.create(
+        cycle=world.cycle, fingerprint="f" * 64, min_peers=5, trigger=JobTrigger.ON_DEMAND
+    ).pk
 
 
 def a(world) -> int:
@@ -340,6 +354,39 @@ CASES = [
         lambda w: reverse("framework-download", args=[w.framework.pk]),
         national_only(200),
     ),
+    Case("benchmark runs", "GET", lambda w: reverse("benchmark-list"), nhs_england(200)),
+    Case(
+        "start benchmark run",
+        "POST",
+        lambda w: reverse("benchmark-list"),
+        nhs_england(302),
+        status=SIGNED_OFF,
+        data=lambda w: {"cycle": w.cycle.pk},
+    ),
+    Case(
+        "benchmark run",
+        "GET",
+        lambda w: reverse("benchmark-run", args=[run_pk(w)]),
+        nhs_england(200),
+    ),
+    Case(
+        "benchmark progress",
+        "GET",
+        lambda w: reverse("benchmark-progress", args=[run_pk(w)]),
+        nhs_england(200),
+    ),
+    Case(
+        "retry benchmark run",
+        "POST",
+        lambda w: reverse("benchmark-retry", args=[run_pk(w)]),
+        nhs_england(302),
+    ),
+    Case(
+        "trust benchmark report",
+        "GET",
+        lambda w: reverse("trust-benchmark", args=[w.trust_a.ods_code]),
+        statuses(200, lead_b=403, contributor_b=403, board_b=403),
+    ),
 ]
 
 
@@ -365,6 +412,9 @@ def everything() -> dict[str, list]:
         "cycles": list(Cycle.objects.order_by("pk").values_list("pk", "name", "closes_on")),
         "frameworks": list(Framework.objects.order_by("pk").values_list("pk", "status")),
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action")),
+        "benchmark runs": list(
+            BenchmarkRun.objects.order_by("pk").values_list("pk", "status", "fingerprint")
+        ),
     }
 
 
