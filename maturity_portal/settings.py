@@ -191,6 +191,10 @@ if CELERY_VISIBILITY_TIMEOUT_SECONDS <= JOB_TIME_LIMIT_SECONDS:
     )
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT_SECONDS,
+    # Look for tasks whose worker died every 10 seconds (kombu's default is every 100), so a
+    # redelivered task starts within seconds of its visibility timeout.
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
     "socket_timeout": 10,
 }

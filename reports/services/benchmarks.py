@@ -236,9 +236,8 @@ def benchmark_run_execute(*, run_id: int, attempt: str) -> BenchmarkRun | None:
     positions = peer_positions(long, statistics, min_peers=run.min_peers)
     job_progress(job=run, progress=80, message="Saving the results")
     with transaction.atomic():
+        # A run's rows are only ever written here, with "done": none exist yet.
         run = job_lock_own(job=run)
-        PeerGroupStatistic.objects.filter(run=run).delete()
-        TrustBenchmark.objects.filter(run=run).delete()
         bulk_insert(PeerGroupStatistic, _statistic_rows(run, statistics, current.stage_codes))
         bulk_insert(TrustBenchmark, _trust_rows(run, long, positions))
         BenchmarkRun.objects.filter(pk=run.pk).update(
