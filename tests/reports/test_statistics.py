@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -147,3 +148,25 @@ def test_every_statistic_matches_an_independent_computation(rows, min_peers):
                     else 1
                 )
                 assert quartile == expected_quartile
+
+
+def test_the_worked_example_in_the_scoring_guide():
+    """docs/scoring.md's peer-group example, figure by figure."""
+    scores = [38.2, 45.0, 45.0, 51.7, 60.4, 72.9]
+    stats = peer_statistics(frame(scores), stage_codes=STAGES, min_peers=5)
+    row = stats[stats["group_type"] == "icb"].iloc[0]
+    expected = {
+        "mean": 52.2,
+        "median": 48.35,
+        "lower_quartile": 45.0,
+        "upper_quartile": 58.225,
+        "p10": 41.6,
+        "p90": 66.65,
+    }
+    assert {name: row[name] for name in expected} == pytest.approx(expected)
+    positions = peer_positions(frame(scores), stats, min_peers=5)
+    assert positions["icb:percentile"].tolist() == pytest.approx([0, 30, 30, 60, 80, 100])
+    assert positions["icb:quartile"].tolist() == [1, 2, 2, 3, 4, 4]
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
+    for figure in ("**52.2**", "**48.35**", "**58.225**", "**41.6**", "**66.65**", "**30**"):
+        assert figure in guide
