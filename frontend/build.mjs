@@ -1,4 +1,5 @@
-// Compiles portal.scss and copies the pinned NHS.UK frontend and htmx files into ../static.
+// Compiles portal.scss and copies the pinned NHS.UK frontend, htmx and plotly.js files into
+// ../static.
 import { copyFileSync, mkdirSync, writeFileSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const staticDir = join(here, "..", "static");
 const nhsuk = join(here, "node_modules", "nhsuk-frontend");
 const htmx = join(here, "node_modules", "htmx.org");
+// The same plotly.js version as the Python plotly package draws with (plotly/package_data).
+const plotly = join(here, "node_modules", "plotly.js-dist-min");
 
 const css = sass.compile(join(here, "portal.scss"), {
   style: "compressed",
@@ -31,6 +34,8 @@ const copies = [
   [join(nhsuk, "dist/nhsuk/nhsuk-frontend.min.js"), "nhsuk-frontend/nhsuk-frontend.min.js"],
   [join(htmx, "dist/htmx.min.js"), "htmx/htmx.min.js"],
   [join(htmx, "LICENSE"), "htmx/LICENSE"],
+  [join(plotly, "plotly.min.js"), "plotly/plotly.min.js"],
+  [join(plotly, "LICENSE"), "plotly/LICENSE"],
 ];
 for (const image of ["favicon.ico", "favicon.svg", "nhsuk-icon-180.png", "nhsuk-icon-192.png",
   "nhsuk-icon-512.png", "nhsuk-icon-arrow-down.svg", "nhsuk-icon-arrow-up-down.svg",
@@ -41,7 +46,7 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(staticDir, to)), { recursive: true });
   copyFileSync(from, join(staticDir, to));
 }
-const versions = ["nhsuk-frontend", "htmx.org"].map((name) => {
+const versions = ["nhsuk-frontend", "htmx.org", "plotly.js-dist-min"].map((name) => {
   const pkg = JSON.parse(readFileSync(join(here, "node_modules", name, "package.json")));
   return `${name} ${pkg.version}`;
 });

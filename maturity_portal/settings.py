@@ -214,6 +214,9 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-fail-stuck": {"task": "reports.tasks.jobs_fail_stuck_task", "schedule": 300.0},
 }
 
+# The Chromium that draws chart images for board packs (kaleido); started once per process.
+CHART_BROWSER_PATH = env.str("BROWSER_PATH", default="/usr/bin/chromium")
+
 # Benchmarks: a peer group with fewer trusts than this shows no statistics; a run starts this
 # long after the last of a burst of sign-offs.
 BENCHMARK_MIN_PEERS = positive_int("BENCHMARK_MIN_PEERS", 5)

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from assessments.models import Cycle
 from maturity_portal.forms import nhsuk_helper
 from organisations.models import Organisation
+from reports.models import FileKind
 
 
 class BenchmarkStartForm(forms.Form):
@@ -41,3 +42,10 @@ class TrustChoiceForm(forms.Form):
         self.fields["trust"].queryset = organisations
         self.helper = nhsuk_helper("", "Show the trust's report", button_id="show-trust")
         self.helper.form_method = "get"
+
+
+class ReportFileForm(forms.Form):
+    """Which document of which run: posted by the buttons on a trust's report."""
+
+    run = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=FileKind.choices, widget=forms.HiddenInput)

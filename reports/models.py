@@ -184,3 +184,38 @@ class TrustBenchmark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.domain_code} in run {self.run_id}"
+
+
+class FileKind(models.TextChoices):
+    BOARD_PACK = "board_pack", "Board pack (PDF)"
+    WORKBOOK = "workbook", "Workbook (XLSX)"
+
+
+class ReportFile(Job):
+    """A document built in the background from a finished run: a trust's board pack or workbook.
+
+    The same document of the same run is one row: asking again finds it.
+    """
+
+    kind = models.CharField(max_length=20, choices=FileKind.choices)
+    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="files")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to="reports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "fingerprint"], name="one_file_per_input"),
+            models.CheckConstraint(
+                condition=Q(kind__in=FileKind.values), name="report_file_kind_known"
+            ),
+            *_job_constraints("report_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

@@ -7,11 +7,13 @@ import logging
 from contextlib import suppress
 
 from celery import shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from reports.models import BenchmarkRun, JobTrigger
-from reports.services import benchmarks
+from reports.charts import start_chart_renderer
+from reports.models import BenchmarkRun, JobTrigger, ReportFile
+from reports.services import benchmarks, files
 from reports.services.jobs import JobLostError, JobTakenError, job_fail, jobs_fail_stuck
 
 logger = logging.getLogger(__name__)
@@ -30,22 +32,40 @@ JOB_OPTIONS = {
 }
 
 
-@shared_task(**JOB_OPTIONS)
-def benchmark_run_task(self, run_id: int) -> None:
+def _run_job(task, model, job_id: int, work) -> None:
+    """Run a job's service once, with the same rules for every kind of job."""
     try:
-        benchmarks.benchmark_run_execute(run_id=run_id, attempt=self.request.id or "in-process")
+        work(job_id, attempt=task.request.id or "in-process")
     except JobTakenError as taken:
         # Another worker holds it; look again once its heartbeat would have gone stale.
-        raise self.retry(countdown=settings.JOB_HEARTBEAT_STALE_SECONDS, exc=taken) from taken
+        raise task.retry(countdown=settings.JOB_HEARTBEAT_STALE_SECONDS, exc=taken) from taken
     except JobLostError:
         return  # another attempt took it over and will finish it
     except TRANSIENT:
         raise
     except Exception as error:
-        logger.exception("benchmark run %s failed", run_id)
-        run = BenchmarkRun.objects.filter(pk=run_id).first()
-        if run is not None:
-            job_fail(job=run, error=f"{type(error).__name__}: {error}")
+        logger.exception("%s %s failed", model.__name__, job_id)
+        job = model.objects.filter(pk=job_id).first()
+        if job is not None:
+            job_fail(job=job, error=f"{type(error).__name__}: {error}")
+
+
+def _benchmark(run_id: int, *, attempt: str) -> None:
+    benchmarks.benchmark_run_execute(run_id=run_id, attempt=attempt)
+
+
+def _report_file(file_id: int, *, attempt: str) -> None:
+    files.report_file_build(file_id=file_id, attempt=attempt)
+
+
+@shared_task(**JOB_OPTIONS)
+def benchmark_run_task(self, run_id: int) -> None:
+    _run_job(self, BenchmarkRun, run_id, _benchmark)
+
+
+@shared_task(**JOB_OPTIONS)
+def report_file_task(self, file_id: int) -> None:
+    _run_job(self, ReportFile, file_id, _report_file)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)
@@ -62,4 +82,11 @@ def benchmarks_nightly() -> None:
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)
 def jobs_fail_stuck_task() -> None:
-    jobs_fail_stuck(model=BenchmarkRun)
+    for model in (BenchmarkRun, ReportFile):
+        jobs_fail_stuck(model=model)
+
+
+@worker_process_init.connect
+def _start_chart_renderer(**_: object) -> None:
+    """Each worker process starts its chart browser once, not on its first board pack."""
+    start_chart_renderer()

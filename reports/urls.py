@@ -8,4 +8,19 @@ urlpatterns = [
     path("benchmarks/<int:pk>/progress/", views.benchmark_progress, name="benchmark-progress"),
     path("benchmarks/<int:pk>/retry/", views.benchmark_retry, name="benchmark-retry"),
     path("trusts/<str:ods_code>/benchmark/", views.trust_benchmark, name="trust-benchmark"),
+    path(
+        "trusts/<str:ods_code>/benchmark/files/",
+        views.report_file_start,
+        name="report-file-start",
+    ),
+    path("reports/files/<int:pk>/", views.report_file, name="report-file"),
+    path(
+        "reports/files/<int:pk>/progress/", views.report_file_progress, name="report-file-progress"
+    ),
+    path("reports/files/<int:pk>/retry/", views.report_file_retry, name="report-file-retry"),
+    path(
+        "reports/files/<int:pk>/download/",
+        views.report_file_download,
+        name="report-file-download",
+    ),
 ]

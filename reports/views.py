@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,9 +20,10 @@ from assessments.models import Assessment, AssessmentStatus, Cycle
 from maturity_portal.forms import posted
 from organisations.models import Organisation
 from reports import selectors
-from reports.forms import BenchmarkStartForm, TrustChoiceForm
-from reports.models import BenchmarkRun
-from reports.services import benchmarks
+from reports.forms import BenchmarkStartForm, ReportFileForm, TrustChoiceForm
+from reports.models import BenchmarkRun, FileKind, ReportFile
+from reports.services import benchmarks, files
+from reports.services.jobs import JobError
 
 RUNS_PER_PAGE = 25
 
@@ -44,6 +45,18 @@ def _run(request: HttpRequest, pk: int) -> BenchmarkRun:
     return run
 
 
+def _run_progress(request: HttpRequest, run: BenchmarkRun, *, polling: bool = False) -> dict:
+    return {
+        "job": run,
+        "progress_url": reverse("benchmark-progress", args=[run.pk]),
+        "page_url": reverse("benchmark-run", args=[run.pk]),
+        "retry_url": reverse("benchmark-retry", args=[run.pk]),
+        "can_retry": policy.can_run_benchmarks(request.user),
+        "polling": polling,
+        "result_text": "Show the results of this run",
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def benchmark_list(request: HttpRequest) -> HttpResponse:
@@ -58,7 +71,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
             run = benchmarks.benchmark_run_request(
                 cycle=form.cleaned_data["cycle"], user=request.user, trigger="on_demand"
             )
-        except benchmarks.BenchmarkError as error:
+        except JobError as error:
             form.add_error(None, str(error))
         else:
             return redirect("benchmark-run", run.pk)
@@ -82,7 +95,7 @@ def benchmark_list(request: HttpRequest) -> HttpResponse:
 def benchmark_run(request: HttpRequest, pk: int) -> HttpResponse:
     """A run's progress while it works; its national figures and the trusts it compared after."""
     run = _run(request, pk)
-    context = {"run": run, "can_retry": policy.can_run_benchmarks(request.user)}
+    context = {"run": run, **_run_progress(request, run)}
     if run.status == "done":
         context["national"] = selectors.national_statistics(run=run)
         context["domain_names"] = selectors.domain_names(run=run)
@@ -104,7 +117,7 @@ def benchmark_run(request: HttpRequest, pk: int) -> HttpResponse:
 def benchmark_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress panel alone, polled by htmx until the run has finished."""
     run = _run(request, pk)
-    return render(request, "reports/_progress.html", {"run": run, "polling": True})
+    return render(request, "reports/_progress.html", _run_progress(request, run, polling=True))
 
 
 @login_required
@@ -143,5 +156,101 @@ def trust_benchmark(request: HttpRequest, ods_code: str) -> HttpResponse:
             "report": report,
             "cycle": cycle,
             "cycles": selectors.cycles_compared(organisation=organisation),
+            "file_kinds": FileKind.choices,
         },
+    )
+
+
+# --- documents ---------------------------------------------------------------------------------
+
+
+def _report_file(request: HttpRequest, pk: int) -> ReportFile:
+    document = get_object_or_404(
+        ReportFile.objects.select_related("organisation", "run__cycle"), pk=pk
+    )
+    if not policy.can_view_organisation(request.user, document.organisation):
+        raise PermissionDenied("You can only see your own trust's reports.")
+    return document
+
+
+def _file_progress(request: HttpRequest, document: ReportFile, *, polling: bool = False) -> dict:
+    return {
+        "job": document,
+        "progress_url": reverse("report-file-progress", args=[document.pk]),
+        "page_url": reverse("report-file", args=[document.pk]),
+        "retry_url": reverse("report-file-retry", args=[document.pk]),
+        "can_retry": True,
+        "polling": polling,
+        "result_text": f"Download the {document.get_kind_display().lower()}",
+    }
+
+
+@login_required
+@require_POST
+def report_file_start(request: HttpRequest, ods_code: str) -> HttpResponse:
+    """Ask for a trust's board pack or workbook from a run; then watch it being made."""
+    organisation = get_object_or_404(Organisation, ods_code=ods_code)
+    form = ReportFileForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request,
+            "problem.html",
+            {"message": "That report cannot be made: choose one of the reports on the page."},
+            status=400,
+        )
+    run = BenchmarkRun.objects.filter(pk=form.cleaned_data["run"]).first()
+    if run is None:
+        raise Http404("No such benchmark run.")
+    try:
+        document = files.report_file_request(
+            run=run, organisation=organisation, kind=form.cleaned_data["kind"], user=request.user
+        )
+    except JobError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("trust-benchmark", args=[ods_code]) + f"?cycle={run.cycle_id}")
+    return redirect("report-file", document.pk)
+
+
+@login_required
+@require_GET
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _report_file(request, pk)
+    return render(
+        request,
+        "reports/report_file.html",
+        {"document": document, **_file_progress(request, document)},
+    )
+
+
+@login_required
+@require_GET
+def report_file_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _report_file(request, pk)
+    return render(
+        request, "reports/_progress.html", _file_progress(request, document, polling=True)
+    )
+
+
+@login_required
+@require_POST
+def report_file_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _report_file(request, pk)
+    try:
+        files.report_file_retry(document=document, user=request.user)
+    except JobError as error:
+        messages.error(request, str(error))
+    return redirect("report-file", document.pk)
+
+
+@login_required
+@require_GET
+def report_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _report_file(request, pk)
+    if document.status != "done" or not document.file:
+        raise Http404("This file is not ready.")
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.filename,
+        content_type=document.content_type,
     )

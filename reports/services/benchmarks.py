@@ -18,10 +18,6 @@ import pandas as pd
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
-from kombu.exceptions import OperationalError as BrokerOperationalError
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from access import policy
 from assessments.models import Assessment, AssessmentStatus, Cycle
@@ -42,8 +38,11 @@ from reports.models import (
 )
 from reports.services.bulk import bulk_insert
 from reports.services.jobs import (
+    BROKER_ERRORS,
+    JobError,
     job_claim,
     job_done,
+    job_enqueue,
     job_lock_own,
     job_progress,
     job_requeue,
@@ -51,11 +50,10 @@ from reports.services.jobs import (
 from reports.statistics import GROUP_TYPES, OVERALL, peer_positions, peer_statistics
 
 logger = logging.getLogger(__name__)
-BROKER_ERRORS = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
 METHOD_VERSION = "1"  # part of every fingerprint: a change of method makes every run new
 
 
-class BenchmarkError(Exception):
+class BenchmarkError(JobError):
     """A run that cannot be started, with the reason in words a person can act on."""
 
 
@@ -130,28 +128,10 @@ def benchmark_run_request(*, cycle: Cycle, user, trigger: str) -> BenchmarkRun:
     return run
 
 
-class BrokerUnavailableError(BenchmarkError):
-    """The job queue could not be reached: the run is recorded as failed, and can be retried."""
-
-
 def _enqueue(run: BenchmarkRun) -> None:
-    """Hand the run to the workers; if the queue is down, say so on the run and to the caller."""
     from reports.tasks import benchmark_run_task
 
-    try:
-        benchmark_run_task.delay(run.pk)
-    except BROKER_ERRORS as error:
-        logger.warning("could not queue benchmark run %s: %s", run.pk, error)
-        BenchmarkRun.objects.filter(pk=run.pk, status=JobStatus.QUEUED).update(
-            status=JobStatus.FAILED,
-            error="The job queue was not reachable, so the run never started. Start it again.",
-            finished_at=timezone.now(),
-        )
-        raise BrokerUnavailableError(
-            "Benchmark runs cannot start just now because the job queue is not reachable. "
-            "Nothing else is affected: answers and pages work as usual. Try again in a few "
-            "minutes."
-        ) from error
+    job_enqueue(job=run, task=benchmark_run_task)
 
 
 def benchmark_schedule_after_sign_off(*, assessment: Assessment) -> None:

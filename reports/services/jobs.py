@@ -8,14 +8,29 @@ claimed it, so two workers never build the same job at once.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerOperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from reports.models import Job, JobStatus
+
+logger = logging.getLogger(__name__)
+BROKER_ERRORS = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class JobError(Exception):
+    """A job that cannot be started, with the reason in words a person can act on."""
+
+
+class BrokerUnavailableError(JobError):
+    """The job queue could not be reached: the job is recorded as failed, and can be retried."""
 
 
 class JobTakenError(Exception):
@@ -115,3 +130,23 @@ def job_requeue(*, job: Job) -> bool:
             heartbeat_at=None,
         )
     )
+
+
+def job_enqueue(*, job: Job, task) -> None:
+    """Hand the job's id to the workers; if the queue is down, say so on the job and to the caller.
+
+    Called after the job's row is committed, so a worker always finds it.
+    """
+    try:
+        task.delay(job.pk)
+    except BROKER_ERRORS as error:
+        logger.warning("could not queue %s %s: %s", type(job).__name__, job.pk, error)
+        type(job).objects.filter(pk=job.pk, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            error="The job queue was not reachable, so this never started. Start it again.",
+            finished_at=timezone.now(),
+        )
+        raise BrokerUnavailableError(
+            "This cannot start just now because the job queue is not reachable. Nothing else "
+            "is affected: answers and pages work as usual. Try again in a few minutes."
+        ) from error

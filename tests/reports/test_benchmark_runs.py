@@ -27,6 +27,7 @@ from organisations.services.reference_data import organisations_load
 from reports.models import BenchmarkRun, JobStatus, JobTrigger, PeerGroupStatistic, TrustBenchmark
 from reports.services import benchmarks
 from reports.services.jobs import (
+    BrokerUnavailableError,
     JobLostError,
     JobTakenError,
     job_claim,
@@ -266,7 +267,7 @@ class TestBenchmarkRun(TestCase):
         error = BrokerOperationalError("Error 111 connecting to 127.0.0.1:6379.")
         with (
             mock.patch("reports.tasks.benchmark_run_task.delay", side_effect=error),
-            pytest.raises(benchmarks.BrokerUnavailableError, match="job queue is not reachable"),
+            pytest.raises(BrokerUnavailableError, match="job queue is not reachable"),
             self.captureOnCommitCallbacks(execute=True),
         ):
             benchmarks.benchmark_run_request(
