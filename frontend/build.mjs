@@ -46,6 +46,37 @@ for (const [from, to] of copies) {
   mkdirSync(dirname(join(staticDir, to)), { recursive: true });
   copyFileSync(from, join(staticDir, to));
 }
+// plotly.js puts its own CSS into the page with inline <style>, which the portal's security
+// policy refuses; the same rules, taken from the pinned bundle, are served as a stylesheet.
+writeFileSync(join(staticDir, "plotly", "plotly.css"), plotlyRules(join(plotly, "plotly.min.js")));
+
+function plotlyRules(bundlePath) {
+  const bundle = readFileSync(bundlePath, "utf8");
+  const start = bundle.lastIndexOf("{", bundle.indexOf('"X,X div":'));
+  let depth = 0;
+  let quote = null;
+  let end = start;
+  for (; end < bundle.length; end += 1) {
+    const character = bundle[end];
+    if (quote) {
+      if (character === "\\") end += 1;
+      else if (character === quote) quote = null;
+    } else if (character === '"' || character === "'") quote = character;
+    else if (character === "{") depth += 1;
+    else if (character === "}" && (depth -= 1) === 0) break;
+  }
+  const rules = new Function(`return ${bundle.slice(start, end + 1)};`)();
+  const selectors = { X: ".js-plotly-plot .plotly", Y: ".plotly-notifier" };
+  const css = Object.entries(rules).map(([selector, body]) => {
+    const full = selector.replace(/[XY]/g, (name) => selectors[name]);
+    return `${full}{${body}}`;
+  });
+  if (!css.some((rule) => rule.startsWith(".js-plotly-plot .plotly .main-svg{position:absolute"))) {
+    throw new Error("plotly.css lacks the rule that stacks a chart's layers");
+  }
+  return css.join("\n") + "\n";
+}
+
 const versions = ["nhsuk-frontend", "htmx.org", "plotly.js-dist-min"].map((name) => {
   const pkg = JSON.parse(readFileSync(join(here, "node_modules", name, "package.json")));
   return `${name} ${pkg.version}`;

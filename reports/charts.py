@@ -8,6 +8,7 @@ seconds, each image after that a fraction of one.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 import warnings
@@ -146,6 +147,11 @@ def report_charts(report: TrustReport) -> dict[str, go.Figure]:
         "distribution": distribution_chart(report),
         "stages": stage_chart(report),
     }
+
+
+def chart_data(report: TrustReport) -> dict[str, dict]:
+    """Each chart as plain data for the page, drawn there by plotly.js (``static/js/charts.js``)."""
+    return {name: json.loads(figure.to_json()) for name, figure in report_charts(report).items()}
 
 
 _renderer_lock = threading.Lock()

@@ -20,6 +20,7 @@ from assessments.models import Assessment, AssessmentStatus, Cycle
 from maturity_portal.forms import posted
 from organisations.models import Organisation
 from reports import selectors
+from reports.charts import chart_data
 from reports.forms import BenchmarkStartForm, ReportFileForm, TrustChoiceForm
 from reports.models import BenchmarkRun, FileKind, ReportFile
 from reports.services import benchmarks, files
@@ -157,6 +158,7 @@ def trust_benchmark(request: HttpRequest, ods_code: str) -> HttpResponse:
             "cycle": cycle,
             "cycles": selectors.cycles_compared(organisation=organisation),
             "file_kinds": FileKind.choices,
+            "charts": chart_data(report) if report else {},
         },
     )
 
