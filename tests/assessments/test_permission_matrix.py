@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from assessments.models import (
     Assessment,
@@ -36,7 +38,14 @@ from frameworks.models import Domain, Framework, Question
 from frameworks.schema import dump_framework
 from frameworks.services import framework_copy_as_draft
 from organisations.models import Invitation, Membership
-from reports.models import BenchmarkRun, JobTrigger
+from reports.models import (
+    BenchmarkRun,
+    FileKind,
+    JobStatus,
+    JobTrigger,
+    ReportFile,
+    TrustBenchmark,
+)
 from tests.factories import PASSWORD, small_framework_definition
 
 from .conftest import ROLES, pdf_upload
@@ -86,6 +95,44 @@ def run_pk(world) -> int:
     return BenchmarkRun.objects.create(
         cycle=world.cycle, fingerprint="f" * 64, min_peers=5, trigger=JobTrigger.ON_DEMAND
     ).pk
+
+
+def done_run(world) -> BenchmarkRun:
+    """A finished run that compared trust A (one overall row is all the pages need)."""
+    run = BenchmarkRun.objects.create(
+        cycle=world.cycle,
+        fingerprint="d" * 64,
+        min_peers=5,
+        trigger=JobTrigger.ON_DEMAND,
+        status=JobStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+    )
+    TrustBenchmark.objects.create(
+        run=run, assessment=world.assessment_a, organisation=world.trust_a, domain_code="overall"
+    )
+    return run
+
+
+def report_file_pk(world) -> int:
+    document = ReportFile(
+        kind=FileKind.WORKBOOK,
+        run=done_run(world),
+        organisation=world.trust_a,
+        fingerprint="e" * 64,
+        trigger=JobTrigger.ON_DEMAND,
+        status=JobStatus.DONE,
+        progress=100,
+        finished_at=timezone.now(),
+        filename="RA1-benchmark.xlsx",
+        content_type="application/octet-stream",
+    )
+    document.file.save("matrix.xlsx", ContentFile(b"workbook"), save=False)
+    document.save()
+    return document.pk
+
+
+TRUST_A_AND_NHS = statuses(200, lead_b=403, contributor_b=403, board_b=403)
 
 
 def a(world) -> int:
@@ -385,7 +432,38 @@ CASES = [
         "trust benchmark report",
         "GET",
         lambda w: reverse("trust-benchmark", args=[w.trust_a.ods_code]),
-        statuses(200, lead_b=403, contributor_b=403, board_b=403),
+        TRUST_A_AND_NHS,
+    ),
+    Case(
+        "make a trust document",
+        "POST",
+        lambda w: reverse("report-file-start", args=[w.trust_a.ods_code]),
+        statuses(302, lead_b=403, contributor_b=403, board_b=403),
+        data=lambda w: {"run": done_run(w).pk, "kind": FileKind.WORKBOOK},
+    ),
+    Case(
+        "trust document",
+        "GET",
+        lambda w: reverse("report-file", args=[report_file_pk(w)]),
+        TRUST_A_AND_NHS,
+    ),
+    Case(
+        "trust document progress",
+        "GET",
+        lambda w: reverse("report-file-progress", args=[report_file_pk(w)]),
+        TRUST_A_AND_NHS,
+    ),
+    Case(
+        "download a trust document",
+        "GET",
+        lambda w: reverse("report-file-download", args=[report_file_pk(w)]),
+        TRUST_A_AND_NHS,
+    ),
+    Case(
+        "make a trust document again",
+        "POST",
+        lambda w: reverse("report-file-retry", args=[report_file_pk(w)]),
+        statuses(302, lead_b=403, contributor_b=403, board_b=403),
     ),
 ]
 
@@ -414,6 +492,9 @@ def everything() -> dict[str, list]:
         "audit": list(AuditEvent.objects.order_by("pk").values_list("pk", "action")),
         "benchmark runs": list(
             BenchmarkRun.objects.order_by("pk").values_list("pk", "status", "fingerprint")
+        ),
+        "report files": list(
+            ReportFile.objects.order_by("pk").values_list("pk", "status", "fingerprint")
         ),
     }
 

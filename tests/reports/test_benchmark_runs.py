@@ -6,6 +6,7 @@ from datetime import timedelta
 from unittest import mock
 
 import numpy as np
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.test import Client, TestCase
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerOperationalError
+from pypdf import PdfReader
 
 from assessments.models import (
     Assessment,
@@ -23,9 +25,19 @@ from assessments.models import (
 )
 from assessments.services.demo import DEMO_PASSWORD, demo_seed
 from frameworks.services import framework_load
+from organisations.models import Organisation
 from organisations.services.reference_data import organisations_load
-from reports.models import BenchmarkRun, JobStatus, JobTrigger, PeerGroupStatistic, TrustBenchmark
-from reports.services import benchmarks
+from reports.documents import PDF_TYPE, XLSX_TYPE
+from reports.models import (
+    BenchmarkRun,
+    FileKind,
+    JobStatus,
+    JobTrigger,
+    PeerGroupStatistic,
+    ReportFile,
+    TrustBenchmark,
+)
+from reports.services import benchmarks, files
 from reports.services.jobs import (
     BrokerUnavailableError,
     JobLostError,
@@ -345,6 +357,80 @@ class TestBenchmarkRun(TestCase):
             .organisation
         )
         assert other.name not in page  # no trust is named in another trust's report
+
+    def document(self, kind: str, username: str = "demo.lead"):
+        run = self.run_now(self.previous)
+        user = get_user_model().objects.get(username=username)
+        trust = Organisation.objects.get(ods_code="R0A")
+        requested = files.report_file_request(run=run, organisation=trust, kind=kind, user=user)
+        return run, files.report_file_build(file_id=requested.pk, attempt="test")
+
+    def test_the_workbook_opens_and_holds_the_report_s_numbers(self):
+        run, document = self.document(FileKind.WORKBOOK)
+        assert (document.status, document.content_type) == (JobStatus.DONE, XLSX_TYPE)
+        with document.file.open("rb") as handle:
+            workbook = openpyxl.load_workbook(handle)
+        assert workbook.sheetnames == [
+            "About",
+            "Domains",
+            "Distributions",
+            "Stages",
+            "Next steps",
+            "Dictionary",
+        ]
+        rows = list(workbook["Domains"].iter_rows(values_only=True))
+        header, body = rows[0], rows[1:]
+        stored = {
+            row.domain_code: row
+            for row in TrustBenchmark.objects.filter(run=run, organisation__ods_code="R0A")
+        }
+        assert len(body) == len(stored) == 8
+        overall = dict(zip(header, body[-1], strict=True))
+        assert overall["domain"] == "Overall"
+        assert overall["score"] == float(stored["overall"].score)
+        assert overall["national_percentile_rank"] == pytest.approx(
+            stored["overall"].national_percentile
+        )
+        dictionary = {
+            (sheet, column)
+            for sheet, column, _, _ in workbook["Dictionary"].iter_rows(min_row=2, values_only=True)
+        }
+        for title in ("Domains", "Distributions", "Stages", "Next steps"):
+            columns = next(workbook[title].iter_rows(values_only=True))
+            assert {(title, column) for column in columns} <= dictionary
+
+    @pytest.mark.browser  # charts are drawn by the system's Chromium
+    def test_the_board_pack_is_a_pdf_with_its_charts_and_tables(self):
+        run, document = self.document(FileKind.BOARD_PACK)
+        assert (document.status, document.content_type) == (JobStatus.DONE, PDF_TYPE)
+        assert document.filename == "R0A-2025-26-board-pack.pdf"
+        with document.file.open("rb") as handle:
+            pdf = PdfReader(handle)
+            text = "\n".join(page.extract_text() for page in pdf.pages)
+            # Pages may share one resource list: count each picture once.
+            images = {image.data for page in pdf.pages for image in page.images}
+        assert len(images) == 3  # the three charts
+        assert "Manchester University NHS Foundation Trust" in text
+        assert "Your scores against peer medians" in text
+        national = PeerGroupStatistic.objects.get(
+            run=run, group_type="national", domain_code="overall"
+        )
+        assert f"{national.median:.1f}" in text
+
+    def test_a_trust_cannot_have_another_trust_s_documents(self):
+        member(Organisation.objects.exclude(ods_code="R0A").first(), "digital_lead", "other.lead")
+        with pytest.raises(benchmarks.PermissionDenied):
+            self.document(FileKind.WORKBOOK, username="other.lead")
+        assert not ReportFile.objects.exists()
+
+    def test_the_same_document_twice_is_one_row(self):
+        run, first = self.document(FileKind.WORKBOOK)
+        lead = get_user_model().objects.get(username="demo.lead")
+        again = files.report_file_request(
+            run=run, organisation=first.organisation, kind=FileKind.WORKBOOK, user=lead
+        )
+        assert again.pk == first.pk
+        assert ReportFile.objects.count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
