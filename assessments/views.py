@@ -111,6 +111,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_cycles": policy.can_manage_cycles(request.user),
         "can_manage_frameworks": policy.can_manage_frameworks(request.user),
         "can_run_benchmarks": policy.can_run_benchmarks(request.user),
+        "can_download_national": policy.can_download_national(request.user),
     }
     return render(request, TEMPLATE.format("home"), context)
 

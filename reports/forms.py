@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 
 from assessments.models import Cycle
 from maturity_portal.forms import nhsuk_helper
-from organisations.models import Organisation
+from organisations.models import IntegratedCareBoard, Organisation, Region, TrustType
+from reports.exports import DATASETS, Filters
 from reports.models import FileKind
 
 
@@ -49,3 +50,75 @@ class ReportFileForm(forms.Form):
 
     run = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
     kind = forms.ChoiceField(choices=FileKind.choices, widget=forms.HiddenInput)
+
+
+DOWNLOAD_FORMATS = [
+    ("csv", "CSV, straight away"),
+    ("xlsx", "XLSX workbook, made in the background (up to 1,048,575 rows)"),
+    ("parquet", "Parquet, made in the background"),
+    ("dictionary", "The data dictionary only (CSV)"),
+]
+
+
+class NationalDownloadForm(forms.Form):
+    """Which national dataset, in which format, narrowed how."""
+
+    dataset = forms.ChoiceField(
+        choices=[(name, dataset.title) for name, dataset in DATASETS.items()],
+        widget=forms.RadioSelect,
+        label="Dataset",
+        initial="results",
+        error_messages={
+            "required": "Choose a dataset.",
+            "invalid_choice": "Choose a dataset from the list.",
+        },
+    )
+    format = forms.ChoiceField(
+        choices=DOWNLOAD_FORMATS,
+        widget=forms.RadioSelect,
+        label="Format",
+        initial="csv",
+        error_messages={
+            "required": "Choose a format.",
+            "invalid_choice": "Choose a format from the list.",
+        },
+    )
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.order_by("-opens_on"),
+        required=False,
+        empty_label="All cycles",
+        error_messages={"invalid_choice": "Choose a cycle from the list."},
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label="All regions",
+        error_messages={"invalid_choice": "Choose a region from the list."},
+    )
+    icb = forms.ModelChoiceField(
+        queryset=IntegratedCareBoard.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        label="ICB",
+        empty_label="All ICBs",
+        error_messages={"invalid_choice": "Choose an ICB from the list."},
+    )
+    trust_type = forms.ChoiceField(
+        choices=[("", "All trust types"), *TrustType.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a trust type from the list."},
+    )
+
+    def __init__(self, *args, action: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = nhsuk_helper(action, "Download", button_id="download")
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        return Filters(
+            cycle_id=data["cycle"].pk if data["cycle"] else None,
+            region_code=data["region"].code if data["region"] else None,
+            icb_code=data["icb"].code if data["icb"] else None,
+            trust_type=data["trust_type"] or None,
+        )

@@ -189,16 +189,22 @@ class TrustBenchmark(models.Model):
 class FileKind(models.TextChoices):
     BOARD_PACK = "board_pack", "Board pack (PDF)"
     WORKBOOK = "workbook", "Workbook (XLSX)"
+    NATIONAL_XLSX = "national_xlsx", "National download (XLSX)"
+    NATIONAL_PARQUET = "national_parquet", "National download (Parquet)"
 
 
 class ReportFile(Job):
-    """A document built in the background from a finished run: a trust's board pack or workbook.
+    """A file built in the background: a trust's board pack or workbook from a finished run, or a
+    national download (``options`` holds its dataset and filters; it has no trust).
 
-    The same document of the same run is one row: asking again finds it.
+    The same file from the same data is one row: asking again finds it.
     """
 
     kind = models.CharField(max_length=20, choices=FileKind.choices)
-    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="files")
+    run = models.ForeignKey(
+        BenchmarkRun, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    options = models.JSONField(default=dict, blank=True)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
@@ -213,6 +219,17 @@ class ReportFile(Job):
             models.UniqueConstraint(fields=["kind", "fingerprint"], name="one_file_per_input"),
             models.CheckConstraint(
                 condition=Q(kind__in=FileKind.values), name="report_file_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[FileKind.BOARD_PACK, FileKind.WORKBOOK],
+                    run__isnull=False,
+                    organisation__isnull=False,
+                )
+                | Q(
+                    kind__in=[FileKind.NATIONAL_XLSX, FileKind.NATIONAL_PARQUET], organisation=None
+                ),
+                name="trust_files_have_a_run_and_trust",
             ),
             *_job_constraints("report_file"),
         ]

@@ -13,7 +13,7 @@ from django.db import InterfaceError, OperationalError
 
 from reports.charts import start_chart_renderer
 from reports.models import BenchmarkRun, JobTrigger, ReportFile
-from reports.services import benchmarks, files
+from reports.services import benchmarks, files, national
 from reports.services.jobs import JobLostError, JobTakenError, job_fail, jobs_fail_stuck
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,15 @@ def benchmark_run_task(self, run_id: int) -> None:
 @shared_task(**JOB_OPTIONS)
 def report_file_task(self, file_id: int) -> None:
     _run_job(self, ReportFile, file_id, _report_file)
+
+
+def _national_file(file_id: int, *, attempt: str) -> None:
+    national.national_file_build(file_id=file_id, attempt=attempt)
+
+
+@shared_task(**JOB_OPTIONS)
+def national_file_task(self, file_id: int) -> None:
+    _run_job(self, ReportFile, file_id, _national_file)
 
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)

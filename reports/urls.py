@@ -13,6 +13,7 @@ urlpatterns = [
         views.report_file_start,
         name="report-file-start",
     ),
+    path("national/", views.national_downloads, name="national-downloads"),
     path("reports/files/<int:pk>/", views.report_file, name="report-file"),
     path(
         "reports/files/<int:pk>/progress/", views.report_file_progress, name="report-file-progress"

@@ -10,7 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    StreamingHttpResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -21,9 +27,15 @@ from maturity_portal.forms import posted
 from organisations.models import Organisation
 from reports import selectors
 from reports.charts import chart_data
-from reports.forms import BenchmarkStartForm, ReportFileForm, TrustChoiceForm
+from reports.exports import DATASETS
+from reports.forms import (
+    BenchmarkStartForm,
+    NationalDownloadForm,
+    ReportFileForm,
+    TrustChoiceForm,
+)
 from reports.models import BenchmarkRun, FileKind, ReportFile
-from reports.services import benchmarks, files
+from reports.services import benchmarks, files, national
 from reports.services.jobs import JobError
 
 RUNS_PER_PAGE = 25
@@ -170,7 +182,10 @@ def _report_file(request: HttpRequest, pk: int) -> ReportFile:
     document = get_object_or_404(
         ReportFile.objects.select_related("organisation", "run__cycle"), pk=pk
     )
-    if not policy.can_view_organisation(request.user, document.organisation):
+    if document.organisation is None:
+        if not policy.can_download_national(request.user):
+            raise PermissionDenied("National downloads are for NHS England analysts.")
+    elif not policy.can_view_organisation(request.user, document.organisation):
         raise PermissionDenied("You can only see your own trust's reports.")
     return document
 
@@ -238,7 +253,10 @@ def report_file_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def report_file_retry(request: HttpRequest, pk: int) -> HttpResponse:
     document = _report_file(request, pk)
     try:
-        files.report_file_retry(document=document, user=request.user)
+        if document.organisation is None:
+            national.national_file_retry(document=document, user=request.user)
+        else:
+            files.report_file_retry(document=document, user=request.user)
     except JobError as error:
         messages.error(request, str(error))
     return redirect("report-file", document.pk)
@@ -255,4 +273,57 @@ def report_file_download(request: HttpRequest, pk: int) -> HttpResponse:
         as_attachment=True,
         filename=document.filename,
         content_type=document.content_type,
+    )
+
+
+# --- national downloads ------------------------------------------------------------------------
+
+NATIONAL_KINDS = {"xlsx": FileKind.NATIONAL_XLSX, "parquet": FileKind.NATIONAL_PARQUET}
+RECENT_DOWNLOADS = 10
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_downloads(request: HttpRequest) -> HttpResponse:
+    """Every trust's results, answers or peer statistics, for analysts, in three formats."""
+    if not policy.can_download_national(request.user):
+        raise PermissionDenied("National downloads are for NHS England analysts.")
+    form = NationalDownloadForm(posted(request), action=reverse("national-downloads"))
+    if request.method == "POST" and form.is_valid():
+        dataset, chosen, filters = (
+            form.cleaned_data["dataset"],
+            form.cleaned_data["format"],
+            form.filters(),
+        )
+        if chosen == "csv":
+            response = StreamingHttpResponse(
+                national.national_csv(dataset=dataset, filters=filters, user=request.user),
+                content_type="text/csv; charset=utf-8",
+            )
+            name = national.national_csv_filename(dataset=dataset, filters=filters)
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        if chosen == "dictionary":
+            content = national.national_dictionary_csv(
+                dataset=dataset, filters=filters, user=request.user
+            )
+            response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{dataset}-dictionary.csv"'
+            return response
+        try:
+            document = national.national_file_request(
+                dataset=dataset, kind=NATIONAL_KINDS[chosen], filters=filters, user=request.user
+            )
+        except JobError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("report-file", document.pk)
+    recent = ReportFile.objects.filter(
+        organisation__isnull=True, requested_by=request.user
+    ).order_by("-created_at", "-pk")[:RECENT_DOWNLOADS]
+    return render(
+        request,
+        "reports/national_downloads.html",
+        {"form": form, "recent": recent, "datasets": DATASETS.values()},
+        status=400 if form.errors else 200,
     )

@@ -132,6 +132,12 @@ def report_file_pk(world) -> int:
     return document.pk
 
 
+def analysts_only(ok: int) -> dict[str, int]:
+    table = national_only(403)
+    table["analyst"] = ok
+    return table
+
+
 TRUST_A_AND_NHS = statuses(200, lead_b=403, contributor_b=403, board_b=403)
 
 
@@ -458,6 +464,23 @@ CASES = [
         "GET",
         lambda w: reverse("report-file-download", args=[report_file_pk(w)]),
         TRUST_A_AND_NHS,
+    ),
+    Case("national downloads", "GET", lambda w: reverse("national-downloads"), analysts_only(200)),
+    Case(
+        "download national answers (CSV)",
+        "POST",
+        lambda w: reverse("national-downloads"),
+        analysts_only(200),
+        status=SUBMITTED,
+        data=lambda w: {"dataset": "answers", "format": "csv"},
+    ),
+    Case(
+        "make a national download (Parquet)",
+        "POST",
+        lambda w: reverse("national-downloads"),
+        analysts_only(302),
+        status=SUBMITTED,
+        data=lambda w: {"dataset": "results", "format": "parquet"},
     ),
     Case(
         "make a trust document again",
