@@ -149,9 +149,12 @@ class PeerGroupStatistic(models.Model):
 class TrustBenchmark(models.Model):
     """A trust's score in one domain (or ``overall``) and its place in each of its peer groups."""
 
-    run = models.ForeignKey(BenchmarkRun, on_delete=models.CASCADE, related_name="trusts")
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The unique constraint's index (run first) serves lookups by run; the trust is the
+    # assessment's, so a national run checks two foreign keys per row, not three.
+    run = models.ForeignKey(
+        BenchmarkRun, on_delete=models.CASCADE, related_name="trusts", db_index=False
+    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="benchmarks")
     domain_code = models.CharField(max_length=16)
     score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     stage_code = models.CharField(max_length=32, blank=True)
@@ -167,7 +170,7 @@ class TrustBenchmark(models.Model):
     icb_quartile = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
-        ordering = ["run", "organisation", "domain_code"]
+        ordering = ["run", "assessment", "domain_code"]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "assessment", "domain_code"], name="one_position_per_trust_domain"
@@ -183,7 +186,7 @@ class TrustBenchmark(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation_id} {self.domain_code} in run {self.run_id}"
+        return f"{self.assessment_id} {self.domain_code} in run {self.run_id}"
 
 
 class FileKind(models.TextChoices):

@@ -9,6 +9,7 @@ import pandas as pd
 from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 
 from assessments.models import Assessment, AssessmentStatus, Cycle, Response
+from frameworks.models import AnswerOption, Framework, Question
 from frameworks.scoring.vectorised import ANSWER_COLUMNS
 from frameworks.selectors import framework_content
 from organisations.models import Organisation
@@ -19,6 +20,7 @@ from reports.models import (
     PeerGroupStatistic,
     TrustBenchmark,
 )
+from reports.services.bulk import query_frame
 from reports.statistics import NATIONAL_GROUP, OVERALL
 
 
@@ -40,50 +42,62 @@ def signed_off_assessments(*, cycle: Cycle) -> pd.DataFrame:
     return frame
 
 
-def answers_frame(*, assessment_ids: list[int]) -> pd.DataFrame:
-    """Every answer of these assessments in the vectorised engine's long form: two queries.
+def answers_frame(*, assessments: QuerySet[Assessment], framework: Framework) -> pd.DataFrame:
+    """Every answer of these assessments in the vectorised engine's long form: four queries.
 
     A multiple-choice answer is one row per selected option; options are positions from 0.
+    Answers are read as plain ids from their own tables (no joins), and ids become question
+    codes and option positions in pandas: a national run reads a million answers this way.
     """
-    responses = (
-        Response.objects.filter(assessment_id__in=assessment_ids)
-        .annotate(
-            text_given=ExpressionWrapper(~Q(text_value=""), output_field=BooleanField()),
+    codes = dict(Question.objects.filter(framework=framework).values_list("pk", "code"))
+    positions = {
+        pk: order - 1
+        for pk, order in AnswerOption.objects.filter(question__framework=framework).values_list(
+            "pk", "order"
         )
+    }
+    responses = (
+        Response.objects.filter(assessment__in=assessments)
+        .order_by()
+        .annotate(text_given=ExpressionWrapper(~Q(text_value=""), output_field=BooleanField()))
         .values_list(
+            "pk",
             "assessment_id",
-            "question__code",
-            "option__order",
+            "question_id",
+            "option_id",
             "number_value",
             "is_not_applicable",
             "text_given",
         )
     )
-    frame = pd.DataFrame.from_records(list(responses), columns=list(ANSWER_COLUMNS))
-    frame["option"] = pd.to_numeric(frame["option"], errors="coerce").astype(float) - 1
+    frame = query_frame(
+        responses,
+        ["response", "respondent", "question", "option", "number", "not_applicable", "text_given"],
+        booleans=("not_applicable", "text_given"),
+    )
+    frame["question"] = frame["question"].map(codes)
+    frame["option"] = frame["option"].map(positions).astype(float)
     frame["number"] = pd.to_numeric(frame["number"], errors="coerce").astype(float)
-    selected = Response.selected_options.through.objects.filter(
-        response__assessment_id__in=assessment_ids
-    ).values_list("response__assessment_id", "response__question__code", "answeroption__order")
-    chosen = pd.DataFrame.from_records(list(selected), columns=["respondent", "question", "order"])
+    selected = (
+        Response.selected_options.through.objects.filter(response__assessment__in=assessments)
+        .order_by()
+        .values_list("response_id", "answeroption_id")
+    )
+    chosen = query_frame(selected, ["response", "option"])
     if not chosen.empty:
         # The multiple-choice response row itself carries no option: its selections replace it.
-        answered = chosen[["respondent", "question"]].drop_duplicates()
-        keep = (
-            frame.merge(answered.assign(replaced=True), how="left", on=["respondent", "question"])[
-                "replaced"
-            ]
-            .isna()
-            .to_numpy()
+        ticked = frame[frame["response"].isin(chosen["response"])]
+        ticks = chosen.merge(
+            ticked[["response", "respondent", "question"]], on="response", how="inner"
         )
         frame = pd.concat(
             [
-                frame[keep],
+                frame[~frame["response"].isin(chosen["response"])],
                 pd.DataFrame(
                     {
-                        "respondent": chosen["respondent"],
-                        "question": chosen["question"],
-                        "option": chosen["order"].astype(float) - 1,
+                        "respondent": ticks["respondent"],
+                        "question": ticks["question"],
+                        "option": ticks["option"].map(positions).astype(float),
                         "number": np.nan,
                         "not_applicable": False,
                         "text_given": False,
@@ -92,6 +106,7 @@ def answers_frame(*, assessment_ids: list[int]) -> pd.DataFrame:
             ],
             ignore_index=True,
         )
+    frame = frame[list(ANSWER_COLUMNS)]
     frame["not_applicable"] = frame["not_applicable"].astype(bool)
     frame["text_given"] = frame["text_given"].astype(bool)
     return frame
@@ -127,7 +142,7 @@ def national_statistics(*, run: BenchmarkRun) -> list[PeerGroupStatistic]:
 
 
 def trust_rows(*, run: BenchmarkRun, organisation_id: int) -> QuerySet[TrustBenchmark]:
-    return TrustBenchmark.objects.filter(run=run, organisation_id=organisation_id)
+    return TrustBenchmark.objects.filter(run=run, assessment__organisation_id=organisation_id)
 
 
 @dataclass(frozen=True)
@@ -176,7 +191,7 @@ TOP_NEXT_STEPS = 3
 def latest_run_for_trust(*, organisation: Organisation, cycle: Cycle | None = None):
     """The newest finished run that compared this trust (in ``cycle``, if given)."""
     runs = BenchmarkRun.objects.filter(
-        status=JobStatus.DONE, trusts__organisation=organisation
+        status=JobStatus.DONE, trusts__assessment__organisation=organisation
     ).select_related("cycle__framework")
     if cycle is not None:
         runs = runs.filter(cycle=cycle)
@@ -267,7 +282,7 @@ def cycles_compared(*, organisation: Organisation) -> QuerySet[Cycle]:
     return (
         Cycle.objects.filter(
             benchmark_runs__status=JobStatus.DONE,
-            benchmark_runs__trusts__organisation=organisation,
+            benchmark_runs__trusts__assessment__organisation=organisation,
         )
         .distinct()
         .order_by("-opens_on")

@@ -115,7 +115,7 @@ def benchmark_run(request: HttpRequest, pk: int) -> HttpResponse:
         context["trust_form"] = TrustChoiceForm(
             request.GET or None,
             organisations=Organisation.objects.filter(
-                pk__in=selectors.trust_rows_of_run(run=run).values("organisation_id")
+                assessments__benchmarks__in=selectors.trust_rows_of_run(run=run)
             ).order_by("name"),
         )
         if context["trust_form"].is_valid():

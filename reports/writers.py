@@ -20,12 +20,12 @@ def csv_chunks(columns: list[Column], batches: Iterable[list[list]]) -> Iterator
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([column.name for column in columns])
-    for batch in [None, *batches]:
-        if batch is not None:
-            writer.writerows(batch)
-        yield buffer.getvalue().encode()
+    yield buffer.getvalue().encode()
+    for batch in batches:  # one at a time: never the whole generator
         buffer.seek(0)
         buffer.truncate()
+        writer.writerows(batch)
+        yield buffer.getvalue().encode()
 
 
 def dictionary_rows(columns: list[Column]) -> list[list[str]]:
@@ -41,11 +41,31 @@ def dictionary_csv(columns: list[Column]) -> bytes:
     return buffer.getvalue().encode()
 
 
+class _Null(float):
+    """None in a batch, as the CSV module writes it: an empty, unquoted field.
+
+    The csv module quotes every non-numeric field (QUOTE_NONNUMERIC) and writes a float by its
+    ``repr``; this float's is empty. So an empty string arrives quoted and stays a string,
+    while this arrives bare and is read as null.
+    """
+
+    def __repr__(self) -> str:
+        return ""
+
+
+NULL = _Null()
+
+
 def write_parquet(
     columns: list[Column], batches: Iterable[list[list]], sink: BinaryIO, *, metadata: dict
 ) -> int:
-    """A Parquet file typed by the dictionary, one row group per batch; returns the row count."""
-    import pyarrow as pa  # only workers write Parquet
+    """A Parquet file typed by the dictionary, one row group per batch; returns the row count.
+
+    Each batch reaches Arrow through its C++ CSV reader rather than ``pyarrow.array``: the
+    latter imports pandas, which alone would take a third of the memory a download may use.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
     import pyarrow.parquet as pq
 
     types = {
@@ -61,14 +81,31 @@ def write_parquet(
         ],
         metadata={key: str(value) for key, value in metadata.items()},
     )
+    # One thread: a parallel read keeps a block per core in memory for little gain here.
+    read = pa_csv.ReadOptions(column_names=schema.names, use_threads=False)
+    parse = pa_csv.ParseOptions(newlines_in_values=True)
+    convert = pa_csv.ConvertOptions(
+        column_types=schema,
+        null_values=[""],
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+        true_values=["True"],
+        false_values=["False"],
+    )
     rows = 0
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
         for batch in batches:
-            arrays = [
-                pa.array(values, type=field.type)
-                for values, field in zip(zip(*batch, strict=True), schema, strict=True)
-            ]
-            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            text = io.StringIO()
+            csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(
+                [NULL if value is None else value for value in row] for row in batch
+            )
+            table = pa_csv.read_csv(
+                io.BytesIO(text.getvalue().encode()),
+                read_options=read,
+                parse_options=parse,
+                convert_options=convert,
+            )
+            writer.write_table(table.replace_schema_metadata(schema.metadata).cast(schema))
             rows += len(batch)
         if rows == 0:
             writer.write_table(schema.empty_table())

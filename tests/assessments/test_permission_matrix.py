@@ -108,9 +108,7 @@ def done_run(world) -> BenchmarkRun:
         progress=100,
         finished_at=timezone.now(),
     )
-    TrustBenchmark.objects.create(
-        run=run, assessment=world.assessment_a, organisation=world.trust_a, domain_code="overall"
-    )
+    TrustBenchmark.objects.create(run=run, assessment=world.assessment_a, domain_code="overall")
     return run
 
 

@@ -188,14 +188,16 @@ class TestBenchmarkRun(TestCase):
             (Assessment.objects.get(pk=a).organisation_id, d): score
             for (a, d), (score, _) in stored_scores(self.previous).items()
         }
-        rows = list(TrustBenchmark.objects.filter(run=run))
+        rows = list(TrustBenchmark.objects.filter(run=run).select_related("assessment"))
         for row in rows:
-            before = previous.get((row.organisation_id, row.domain_code))
+            before = previous.get((row.assessment.organisation_id, row.domain_code))
             assert row.previous_score == before
             assert row.change == (None if before is None else row.score - before)
         assert (
             TrustBenchmark.objects.filter(
-                run=run, organisation_id=without.organisation_id, previous_score__isnull=True
+                run=run,
+                assessment__organisation_id=without.organisation_id,
+                previous_score__isnull=True,
             ).count()
             == 8
         )
@@ -241,15 +243,14 @@ class TestBenchmarkRun(TestCase):
         run = benchmarks.benchmark_run_request(
             cycle=self.cycle, user=None, trigger=JobTrigger.NIGHTLY
         )
-        real_insert = benchmarks.bulk_insert
+        real_insert = benchmarks.bulk_insert_frame
 
-        def die_after_statistics(model, rows):
-            real_insert(model, rows)
-            if model is TrustBenchmark:
-                raise SystemExit("worker killed")
+        def die_after_writing(model, frame):
+            real_insert(model, frame)  # the statistics are written by then, too
+            raise SystemExit("worker killed")
 
         with (
-            mock.patch.object(benchmarks, "bulk_insert", die_after_statistics),
+            mock.patch.object(benchmarks, "bulk_insert_frame", die_after_writing),
             pytest.raises(SystemExit),
         ):
             benchmarks.benchmark_run_execute(run_id=run.pk, attempt="killed")
@@ -382,7 +383,9 @@ class TestBenchmarkRun(TestCase):
         header, body = rows[0], rows[1:]
         stored = {
             row.domain_code: row
-            for row in TrustBenchmark.objects.filter(run=run, organisation__ods_code="R0A")
+            for row in TrustBenchmark.objects.filter(
+                run=run, assessment__organisation__ods_code="R0A"
+            )
         }
         assert len(body) == len(stored) == 8
         overall = dict(zip(header, body[-1], strict=True))
@@ -454,7 +457,7 @@ def test_the_start_page_says_the_queue_is_down_and_answers_still_save():
         assert (run.status, "not reachable" in run.error) == (JobStatus.FAILED, True)
         # The failed run shows its error, and everything else works.
         page = analyst.get(reverse("benchmark-run", args=[run.pk])).content.decode()
-        assert "not reachable" in page and "Start this run again" in page
+        assert "not reachable" in page and "Start it again" in page
         editor = Client()
         assert editor.login(username="lead", password=PASSWORD)
         question = editing.cycle.framework.questions.order_by("order").first()
