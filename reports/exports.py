@@ -27,7 +27,7 @@ from reports.models import BenchmarkRun, GroupType, JobStatus, PeerGroupStatisti
 
 # Rows read and written at a time: small enough that a Parquet download of a million answers
 # stays within 150 MB (bench/benchmarks.py measures it), large enough to keep queries few.
-BATCH_ROWS = 2000
+BATCH_ROWS = 1000
 TYPES = ("string", "int64", "float64", "bool")  # as named in the dictionary and the Parquet file
 
 

@@ -11,10 +11,11 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from reports.charts import start_chart_renderer
 from reports.models import BenchmarkRun, JobTrigger, ReportFile
-from reports.services import benchmarks, files, national
 from reports.services.jobs import JobLostError, JobTakenError, job_fail, jobs_fail_stuck
+
+# Each task imports its service when it runs: a process that only writes national downloads
+# never loads pandas or plotly, and stays within its memory budget.
 
 logger = logging.getLogger(__name__)
 TRANSIENT = (OperationalError, InterfaceError)
@@ -51,10 +52,14 @@ def _run_job(task, model, job_id: int, work) -> None:
 
 
 def _benchmark(run_id: int, *, attempt: str) -> None:
+    from reports.services import benchmarks
+
     benchmarks.benchmark_run_execute(run_id=run_id, attempt=attempt)
 
 
 def _report_file(file_id: int, *, attempt: str) -> None:
+    from reports.services import files
+
     files.report_file_build(file_id=file_id, attempt=attempt)
 
 
@@ -69,6 +74,8 @@ def report_file_task(self, file_id: int) -> None:
 
 
 def _national_file(file_id: int, *, attempt: str) -> None:
+    from reports.services import national
+
     national.national_file_build(file_id=file_id, attempt=attempt)
 
 
@@ -79,6 +86,8 @@ def national_file_task(self, file_id: int) -> None:
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)
 def benchmark_after_sign_off_task(cycle_id: int, signed_off_at: str) -> None:
+    from reports.services import benchmarks
+
     # A BenchmarkError here means it was reopened since: nothing signed off is left to compare.
     with suppress(benchmarks.BenchmarkError):
         benchmarks.benchmark_after_sign_off(cycle_id=cycle_id, signed_off_at=signed_off_at)
@@ -86,6 +95,8 @@ def benchmark_after_sign_off_task(cycle_id: int, signed_off_at: str) -> None:
 
 @shared_task(acks_late=True, autoretry_for=TRANSIENT, retry_backoff=5, max_retries=5)
 def benchmarks_nightly() -> None:
+    from reports.services import benchmarks
+
     benchmarks.benchmark_runs_refresh(trigger=JobTrigger.NIGHTLY)
 
 
@@ -98,4 +109,6 @@ def jobs_fail_stuck_task() -> None:
 @worker_process_init.connect
 def _start_chart_renderer(**_: object) -> None:
     """Each worker process starts its chart browser once, not on its first board pack."""
+    from reports.charts import start_chart_renderer
+
     start_chart_renderer()

@@ -13,6 +13,9 @@ from typing import BinaryIO
 from reports.exports import Column
 
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's limit, less its header
+# Rows per Parquet row group: a footer entry per group, so not too many; held as Arrow
+# data (a few megabytes) until written, so not too large.
+PARQUET_ROW_GROUP = 10000
 
 
 def csv_chunks(columns: list[Column], batches: Iterable[list[list]]) -> Iterator[bytes]:
@@ -93,22 +96,32 @@ def write_parquet(
         false_values=["False"],
     )
     rows = 0
+    pending: list = []  # Arrow tables waiting to fill a row group
+
+    def flush() -> None:
+        table = pa.concat_tables(pending) if pending else schema.empty_table()
+        writer.write_table(table.replace_schema_metadata(schema.metadata).cast(schema))
+        pending.clear()
+
     with pq.ParquetWriter(sink, schema, compression="zstd") as writer:
         for batch in batches:
             text = io.StringIO()
             csv.writer(text, quoting=csv.QUOTE_NONNUMERIC, lineterminator="\n").writerows(
                 [NULL if value is None else value for value in row] for row in batch
             )
-            table = pa_csv.read_csv(
-                io.BytesIO(text.getvalue().encode()),
-                read_options=read,
-                parse_options=parse,
-                convert_options=convert,
+            pending.append(
+                pa_csv.read_csv(
+                    io.BytesIO(text.getvalue().encode()),
+                    read_options=read,
+                    parse_options=parse,
+                    convert_options=convert,
+                )
             )
-            writer.write_table(table.replace_schema_metadata(schema.metadata).cast(schema))
             rows += len(batch)
-        if rows == 0:
-            writer.write_table(schema.empty_table())
+            if sum(table.num_rows for table in pending) >= PARQUET_ROW_GROUP:
+                flush()
+        if pending or rows == 0:
+            flush()
     return rows
 
 
