@@ -15,7 +15,7 @@ from reports.exports import Column
 XLSX_MAX_ROWS = 1_048_575  # a worksheet's limit, less its header
 # Rows per Parquet row group: a footer entry per group, so not too many; held as Arrow
 # data (a few megabytes) until written, so not too large.
-PARQUET_ROW_GROUP = 10000
+PARQUET_ROW_GROUP = 10_000
 
 
 def csv_chunks(columns: list[Column], batches: Iterable[list[list]]) -> Iterator[bytes]:
