@@ -39,6 +39,10 @@ from reports.services import benchmarks, files, national
 from reports.services.jobs import JobError
 
 RUNS_PER_PAGE = 25
+FILE_BUTTONS = (
+    (FileKind.BOARD_PACK, "Make the board pack (PDF)"),
+    (FileKind.WORKBOOK, "Make the workbook (XLSX)"),
+)
 
 
 def _cycles_with_sign_offs():
@@ -169,7 +173,7 @@ def trust_benchmark(request: HttpRequest, ods_code: str) -> HttpResponse:
             "report": report,
             "cycle": cycle,
             "cycles": selectors.cycles_compared(organisation=organisation),
-            "file_kinds": FileKind.choices,
+            "file_buttons": FILE_BUTTONS,
             "charts": chart_data(report) if report else {},
         },
     )
