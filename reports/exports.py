@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.db.models import Q, QuerySet
 
@@ -121,19 +122,19 @@ def _float(value) -> float | None:
     return None if value is None else float(value)
 
 
-class Dataset:
+class Dataset(Protocol):
+    """A national download: its dictionary, and its rows a batch at a time."""
+
     name: str
     title: str
     description: str
 
-    def columns(self, *, user, filters: Filters) -> list[Column]:
-        raise NotImplementedError
+    def columns(self, *, user, filters: Filters) -> list[Column]: ...
 
-    def batches(self, *, user, filters: Filters) -> Iterator[list[list]]:
-        raise NotImplementedError
+    def batches(self, *, user, filters: Filters) -> Iterator[list[list]]: ...
 
 
-class TrustResults(Dataset):
+class TrustResults:
     name = "results"
     title = "Results by trust and cycle"
     description = (
@@ -204,7 +205,7 @@ class TrustResults(Dataset):
             yield batch
 
 
-class Answers(Dataset):
+class Answers:
     name = "answers"
     title = "Every answer"
     description = (
@@ -294,7 +295,7 @@ class Answers(Dataset):
             yield batch
 
 
-class PeerStatistics(Dataset):
+class PeerStatistics:
     name = "statistics"
     title = "Peer statistics of a benchmark run"
     description = (
