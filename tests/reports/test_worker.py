@@ -15,13 +15,26 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import openpyxl
+import pyarrow.parquet as pq
 import pytest
 from django.db import connection, connections
+from pypdf import PdfReader
 
-from assessments.models import AssessmentStatus
+from assessments.models import AssessmentStatus, Response
 from maturity_portal.celery import app as celery_app
-from reports.models import BenchmarkRun, JobStatus, PeerGroupStatistic, TrustBenchmark
+from reports.exports import DATASETS, Filters
+from reports.models import (
+    BenchmarkRun,
+    FileKind,
+    JobStatus,
+    PeerGroupStatistic,
+    ReportFile,
+    TrustBenchmark,
+)
 from reports.services.benchmarks import benchmark_run_request
+from reports.services.files import report_file_request
+from reports.services.national import national_file_request
 from tests.factories import (
     OrganisationFactory,
     answer_all,
@@ -29,6 +42,9 @@ from tests.factories import (
     member,
     open_cycle,
     published_framework,
+)
+from tests.factories import (
+    national as national_user,
 )
 
 pytestmark = [
@@ -51,15 +67,17 @@ def wait_for(condition: Callable[[], bool], *, seconds: float, what: str) -> Non
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[[str], subprocess.Popen]]:
+def start_worker(tmp_path: Path, settings) -> Iterator[Callable[[str], subprocess.Popen]]:
     """Start named workers on this test's database; every one is killed at the end.
 
     Each worker's log is kept beside the test's temporary files, for when a test fails.
     """
     celery_app.control.purge()
+    settings.MEDIA_ROOT = tmp_path / "media"  # shared with the workers, which write the files
     database = connection.settings_dict
     env = {
         **os.environ,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
         f"{database['NAME']}",
         "JOB_TIME_LIMIT_SECONDS": str(TIME_LIMIT),
@@ -186,3 +204,47 @@ def test_a_worker_killed_mid_run_is_replaced_and_leaves_no_partial_rows(
     again = benchmark_run_request(cycle=signed_off_cycle, user=None, trigger="on_demand")
     assert again.pk == run.pk
     assert TrustBenchmark.objects.filter(run=run).count() == TRUSTS * 3
+
+
+def test_documents_and_downloads_are_built_by_a_real_worker_and_open(
+    start_worker, signed_off_cycle
+):
+    run = benchmark_run_request(cycle=signed_off_cycle, user=None, trigger="on_demand")
+    start_worker("documents")
+    wait_for(lambda: status_of(run) == JobStatus.DONE, seconds=60, what="the run")
+    run.refresh_from_db()
+    trust = (
+        TrustBenchmark.objects.filter(run=run)
+        .select_related("assessment__organisation")
+        .first()
+        .assessment.organisation
+    )
+    lead = trust.memberships.get().user
+    pack = report_file_request(run=run, organisation=trust, kind=FileKind.BOARD_PACK, user=lead)
+    workbook = report_file_request(run=run, organisation=trust, kind=FileKind.WORKBOOK, user=lead)
+    analyst = national_user("analyst", "analyst")
+    parquet = national_file_request(
+        dataset="answers", kind=FileKind.NATIONAL_PARQUET, filters=Filters(), user=analyst
+    )
+    for document in (pack, workbook, parquet):
+        assert document.status == JobStatus.QUEUED
+    for document in (pack, workbook, parquet):
+        wait_for(
+            lambda document=document: (
+                ReportFile.objects.get(pk=document.pk).status == JobStatus.DONE
+            ),
+            seconds=120,
+            what=f"{document.get_kind_display()}",
+        )
+    pack, workbook, parquet = (
+        ReportFile.objects.get(pk=document.pk) for document in (pack, workbook, parquet)
+    )
+    with pack.file.open("rb") as handle:
+        pdf = PdfReader(handle)
+        assert len({image.data for page in pdf.pages for image in page.images}) == 3
+    with workbook.file.open("rb") as handle:
+        assert "Domains" in openpyxl.load_workbook(handle).sheetnames
+    table = pq.read_table(parquet.file.path)
+    columns = DATASETS["answers"].columns(user=analyst, filters=Filters())
+    assert table.schema.names == [column.name for column in columns]
+    assert table.num_rows == Response.objects.filter(assessment__cycle=signed_off_cycle).count()
