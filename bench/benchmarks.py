@@ -31,17 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.http_load import (  # noqa: E402 - importable when run as a script, too
-    BenchError,
-    Check,
-    call_in_django,
-    django_env,
-    interrupts_as_exceptions,
-    manage,
-    print_checks,
-    say,
-    scratch_database,
-)
 
 RUN_TARGET_S = 10.0
 SQL_MULTIPLE_TARGET = 3.0
@@ -350,6 +339,20 @@ def export_memory(file_format: str) -> dict[str, Any]:
 
 
 def main() -> int:
+    # The harness is imported here, not at the top: the processes that measure a download's
+    # memory import this module, and should hold only what the download needs.
+    from bench.http_load import (
+        BenchError,
+        Check,
+        call_in_django,
+        django_env,
+        interrupts_as_exceptions,
+        manage,
+        print_checks,
+        say,
+        scratch_database,
+    )
+
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
