@@ -255,7 +255,7 @@ WITH tops AS (
     JOIN assessments_assessment a ON a.id = r.assessment_id
     JOIN assessments_cycle c ON c.id = a.cycle_id
     JOIN frameworks_question q ON q.id = r.question_id
-    JOIN tops ON tops.question_id = q.id
+    LEFT JOIN tops ON tops.question_id = q.id
     LEFT JOIN frameworks_answeroption o ON o.id = r.option_id
     LEFT JOIN ticked t ON t.response_id = r.id
     LEFT JOIN bands b ON b.response_id = r.id
@@ -412,7 +412,8 @@ def main() -> int:
     print(
         f"one SQL statement, national domain medians from the same answers: "
         f"{sql['seconds']:.2f} s ({sql['domains']} domains; largest difference from the run's "
-        f"medians {sql['largest_difference']:.2f})"
+        f"medians {sql['largest_difference']:.2f}: the run's arithmetic is exact, PostgreSQL's "
+        "division of a third is not, so a score exactly half way can round down there)"
     )
     for file_format, figures in exports.items():
         print(
