@@ -43,6 +43,8 @@ def peer_statistics(
         grouped = scored.groupby(keys, sort=True)["score"]
         table = grouped.agg(n="count", mean="mean")
         percentiles = grouped.quantile(list(QUANTILES.values())).unstack()
+        # Columns by quantile, even when no trust has a score (an empty frame has none).
+        percentiles = percentiles.reindex(columns=list(QUANTILES.values()))
         percentiles.columns = list(QUANTILES)
         stages = (
             scored.groupby(keys, sort=True)["stage"]

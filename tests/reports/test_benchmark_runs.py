@@ -24,6 +24,7 @@ from assessments.models import (
     DomainResult,
 )
 from assessments.services.demo import DEMO_PASSWORD, demo_seed
+from assessments.services.workflow import assessment_sign_off
 from frameworks.services import framework_load
 from organisations.models import Organisation
 from organisations.services.reference_data import organisations_load
@@ -467,3 +468,27 @@ def test_the_start_page_says_the_queue_is_down_and_answers_still_save():
         )
         assert saved.status_code == 302
         assert editing.responses.get(question=question).version == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sign_off_stands_when_the_queue_is_down_and_is_benchmarked_when_it_is_up():
+    framework = published_framework()
+    cycle = open_cycle(framework)
+    assessment = assessment_in(OrganisationFactory(), cycle, AssessmentStatus.SUBMITTED)
+    board = member(assessment.organisation, "board_member", "board")
+    error = BrokerOperationalError("Error 111 connecting to 127.0.0.1:6379.")
+    with mock.patch(
+        "reports.tasks.benchmark_after_sign_off_task.apply_async", side_effect=error
+    ) as queued:
+        assessment_sign_off(assessment=assessment, user=board, name="Bola Board", role="Chair")
+    assert queued.call_count == 1
+    assert queued.call_args.kwargs["countdown"] > 0  # a burst of sign-offs makes one run
+    assessment.refresh_from_db()
+    assert assessment.status == AssessmentStatus.SIGNED_OFF
+    assert not BenchmarkRun.objects.exists()
+    # With the queue back, the task the sign-off queues starts the run for its cycle.
+    benchmarks.benchmark_after_sign_off(
+        cycle_id=cycle.pk, signed_off_at=assessment.signed_off_at.isoformat()
+    )
+    run = BenchmarkRun.objects.get(cycle=cycle)
+    assert (run.trigger, run.status) == (JobTrigger.SIGN_OFF, JobStatus.DONE)

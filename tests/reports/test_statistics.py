@@ -170,3 +170,12 @@ def test_the_worked_example_in_the_scoring_guide():
     guide = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text()
     for figure in ("**52.2**", "**48.35**", "**58.225**", "**41.6**", "**66.65**", "**30**"):
         assert figure in guide
+
+
+def test_trusts_without_scores_give_no_statistics_and_no_ranks():
+    data = frame([0.0] * 3).assign(score=float("nan"), stage=None)
+    stats = peer_statistics(data, stage_codes=STAGES, min_peers=1)
+    assert stats.empty
+    positions = peer_positions(data, stats, min_peers=1)
+    assert positions["national:percentile"].isna().all()
+    assert positions["national:quartile"].isna().all()
