@@ -118,6 +118,11 @@ def _chunks(rows, size: int) -> Iterator[list]:
         yield chunk
 
 
+def _distinct(codes) -> list[str]:
+    """Codes across framework versions, each once, in the order first met."""
+    return list(dict.fromkeys(codes))
+
+
 def _float(value) -> float | None:
     return None if value is None else float(value)
 
@@ -144,15 +149,11 @@ class TrustResults:
 
     def _domain_codes(self, *, user, filters: Filters) -> list[str]:
         frameworks = _assessments(user=user, filters=filters).values("cycle__framework_id")
-        codes: list[str] = []
-        for code in (
+        return _distinct(
             Domain.objects.filter(framework_id__in=frameworks)
             .order_by("framework_id", "order")
             .values_list("code", flat=True)
-        ):
-            if code not in codes:
-                codes.append(code)
-        return codes
+        )
 
     def columns(self, *, user, filters: Filters) -> list[Column]:
         columns = [
@@ -322,15 +323,11 @@ class PeerStatistics:
 
     def _stage_codes(self, filters: Filters) -> list[str]:
         frameworks = [run.cycle.framework_id for run in self._runs(filters)]
-        codes: list[str] = []
-        for code in (
+        return _distinct(
             Stage.objects.filter(framework_id__in=frameworks)
             .order_by("framework_id", "ordinal")
             .values_list("code", flat=True)
-        ):
-            if code not in codes:
-                codes.append(code)
-        return codes
+        )
 
     def columns(self, *, user, filters: Filters) -> list[Column]:
         return [

@@ -122,14 +122,6 @@ def previous_cycle_of(cycle: Cycle) -> Cycle | None:
     )
 
 
-def latest_done_run(*, cycle: Cycle) -> BenchmarkRun | None:
-    return (
-        BenchmarkRun.objects.filter(cycle=cycle, status=JobStatus.DONE)
-        .order_by("-finished_at", "-pk")
-        .first()
-    )
-
-
 def runs_page_rows(*, runs: QuerySet[BenchmarkRun]) -> QuerySet[BenchmarkRun]:
     return runs.select_related("cycle", "requested_by").order_by("-created_at", "-pk")
 

@@ -143,7 +143,7 @@ def benchmark_retry(request: HttpRequest, pk: int) -> HttpResponse:
     run = _run(request, pk)
     try:
         benchmarks.benchmark_run_retry(run=run, user=request.user)
-    except benchmarks.BenchmarkError as error:
+    except JobError as error:
         messages.error(request, str(error))
     else:
         messages.success(request, "The run has been queued again.")

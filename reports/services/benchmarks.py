@@ -31,7 +31,6 @@ from reports import selectors
 from reports.models import (
     BenchmarkRun,
     GroupType,
-    JobStatus,
     JobTrigger,
     PeerGroupStatistic,
     TrustBenchmark,
@@ -42,10 +41,10 @@ from reports.services.jobs import (
     JobError,
     job_claim,
     job_done,
-    job_enqueue,
+    job_find_or_queue,
     job_lock_own,
     job_progress,
-    job_requeue,
+    job_retry,
 )
 from reports.statistics import GROUP_TYPES, OVERALL, peer_positions, peer_statistics
 
@@ -101,37 +100,36 @@ def benchmark_run_request(*, cycle: Cycle, user, trigger: str) -> BenchmarkRun:
     min_peers = settings.BENCHMARK_MIN_PEERS
     fingerprint = benchmark_fingerprint(cycle=cycle, previous=previous, min_peers=min_peers)
     with transaction.atomic():
-        run, created = BenchmarkRun.objects.get_or_create(
-            cycle=cycle,
-            fingerprint=fingerprint,
+        run, queued = job_find_or_queue(
+            model=BenchmarkRun,
+            lookup={"cycle": cycle, "fingerprint": fingerprint},
             defaults={
                 "min_peers": min_peers,
                 "previous_cycle": previous,
                 "trigger": trigger,
                 "requested_by": user,
-                "message": "Waiting for a worker",
             },
+            task=_task(),
         )
-        # A queued run is handed to the workers again: its task may never have been queued
-        # (the broker was down), and a duplicate task finds the run taken or done.
-        queue = created or run.status == JobStatus.QUEUED or job_requeue(job=run)
-        if queue:
-            run.refresh_from_db()
-            audit_record(
-                actor=user,
-                action=AuditAction.BENCHMARK_REQUESTED,
-                subject=f"benchmark {cycle.name}",
-                new=f"run {run.pk}",
-                reason=JobTrigger(trigger).label,
-            )
-            transaction.on_commit(lambda: _enqueue(run))
+        if queued:
+            _audit(run, user=user, trigger=trigger, new=f"run {run.pk}")
     return run
 
 
-def _enqueue(run: BenchmarkRun) -> None:
-    from reports.tasks import benchmark_run_task
+def _task():
+    from reports.tasks import benchmark_run_task  # tasks import this module
 
-    job_enqueue(job=run, task=benchmark_run_task)
+    return benchmark_run_task
+
+
+def _audit(run: BenchmarkRun, *, user, trigger: str, new: str) -> None:
+    audit_record(
+        actor=user,
+        action=AuditAction.BENCHMARK_REQUESTED,
+        subject=f"benchmark {run.cycle.name}",
+        new=new,
+        reason=JobTrigger(trigger).label,
+    )
 
 
 def benchmark_schedule_after_sign_off(*, assessment: Assessment) -> None:
@@ -299,17 +297,8 @@ def benchmark_run_retry(*, run: BenchmarkRun, user) -> BenchmarkRun:
     if not policy.can_run_benchmarks(user):
         raise PermissionDenied("Only NHS England analysts and framework admins start runs.")
     with transaction.atomic():
-        if not job_requeue(job=run):
-            raise BenchmarkError("Only a failed run can be started again.")
-        audit_record(
-            actor=user,
-            action=AuditAction.BENCHMARK_REQUESTED,
-            subject=f"benchmark {run.cycle.name}",
-            new=f"run {run.pk} again",
-            reason=JobTrigger.ON_DEMAND.label,
-        )
-        transaction.on_commit(lambda: _enqueue(run))
-    run.refresh_from_db()
+        run = job_retry(job=run, task=_task(), refusal="Only a failed run can be started again.")
+        _audit(run, user=user, trigger=JobTrigger.ON_DEMAND, new=f"run {run.pk} again")
     return run
 
 

@@ -11,7 +11,6 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import transaction
 
 from access import policy
 from organisations.models import Organisation
@@ -21,11 +20,10 @@ from reports.models import BenchmarkRun, FileKind, JobStatus, JobTrigger, Report
 from reports.services.jobs import (
     JobError,
     job_claim,
-    job_done,
-    job_enqueue,
-    job_lock_own,
+    job_find_or_queue,
     job_progress,
-    job_requeue,
+    job_retry,
+    report_file_store,
 )
 
 LAYOUT_VERSION = "1"  # part of every fingerprint: a new layout makes every document new
@@ -50,28 +48,27 @@ def report_file_request(
         raise JobError("This benchmark run has not finished, so its reports cannot be made yet.")
     if not selectors.trust_rows(run=run, organisation_id=organisation.pk).exists():
         raise JobError(f"{organisation.name} was not compared in this run.")
-    with transaction.atomic():
-        document, created = ReportFile.objects.get_or_create(
-            kind=kind,
-            fingerprint=_fingerprint(kind=kind, run=run, organisation=organisation),
-            defaults={
-                "run": run,
-                "organisation": organisation,
-                "trigger": JobTrigger.ON_DEMAND,
-                "requested_by": user,
-                "message": "Waiting for a worker",
-            },
-        )
-        if created or document.status == JobStatus.QUEUED or job_requeue(job=document):
-            transaction.on_commit(lambda: _enqueue(document))
-    document.refresh_from_db()
+    document, _ = job_find_or_queue(
+        model=ReportFile,
+        lookup={
+            "kind": kind,
+            "fingerprint": _fingerprint(kind=kind, run=run, organisation=organisation),
+        },
+        defaults={
+            "run": run,
+            "organisation": organisation,
+            "trigger": JobTrigger.ON_DEMAND,
+            "requested_by": user,
+        },
+        task=_task(),
+    )
     return document
 
 
-def _enqueue(document: ReportFile) -> None:
-    from reports.tasks import report_file_task
+def _task():
+    from reports.tasks import report_file_task  # tasks import this module
 
-    job_enqueue(job=document, task=report_file_task)
+    return report_file_task
 
 
 def report_file_build(*, file_id: int, attempt: str) -> ReportFile | None:
@@ -88,18 +85,13 @@ def report_file_build(*, file_id: int, attempt: str) -> ReportFile | None:
     content = build(report)
     filename = f"{organisation.ods_code}-{run.cycle.name.replace('/', '-')}-{stem}.{extension}"
     job_progress(job=document, progress=90, message="Saving the file")
-    with transaction.atomic():
-        document = job_lock_own(job=document)
-        if document.file:
-            document.file.delete(save=False)  # an earlier attempt's, never handed out
-        document.file.save(f"{document.pk}-{filename}", ContentFile(content), save=False)
-        ReportFile.objects.filter(pk=document.pk).update(
-            file=document.file.name,
-            filename=filename,
-            content_type=content_type,
-            size=len(content),
-        )
-        job_done(job=document, message=f"{document.get_kind_display()} ready")
+    report_file_store(
+        document=document,
+        content=ContentFile(content, name=filename),
+        filename=filename,
+        content_type=content_type,
+        message=f"{document.get_kind_display()} ready",
+    )
     return ReportFile.objects.get(pk=document.pk)
 
 
@@ -107,9 +99,6 @@ def report_file_retry(*, document: ReportFile, user) -> ReportFile:
     """A failed document queued again by someone who may read it."""
     if not policy.can_view_organisation(user, document.organisation):
         raise PermissionDenied("You can only download your own trust's reports.")
-    with transaction.atomic():
-        if not job_requeue(job=document):
-            raise JobError("Only a document that failed can be made again.")
-        transaction.on_commit(lambda: _enqueue(document))
-    document.refresh_from_db()
-    return document
+    return job_retry(
+        job=document, task=_task(), refusal="Only a document that failed can be made again."
+    )

@@ -12,6 +12,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -19,7 +20,7 @@ from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from reports.models import Job, JobStatus
+from reports.models import Job, JobStatus, ReportFile
 
 logger = logging.getLogger(__name__)
 BROKER_ERRORS = (BrokerOperationalError, RedisConnectionError, RedisTimeoutError, OSError)
@@ -150,3 +151,50 @@ def job_enqueue(*, job: Job, task) -> None:
             "This cannot start just now because the job queue is not reachable. Nothing else "
             "is affected: answers and pages work as usual. Try again in a few minutes."
         ) from error
+
+
+def job_find_or_queue(*, model: type[Job], lookup: dict, defaults: dict, task) -> tuple[Job, bool]:
+    """The job with these inputs, and whether it was (re)queued for a worker.
+
+    A new job is queued; so is a queued one (its task may never have reached the broker, and a
+    duplicate task finds it taken or done) and a failed one. A running or done one is left.
+    Call inside the caller's transaction to record the request with it; the task is handed
+    over once that commits.
+    """
+    with transaction.atomic():
+        job, created = model.objects.get_or_create(
+            **lookup, defaults={**defaults, "message": "Waiting for a worker"}
+        )
+        queued = created or job.status == JobStatus.QUEUED or job_requeue(job=job)
+        if queued:
+            transaction.on_commit(lambda: job_enqueue(job=job, task=task))
+    job.refresh_from_db()
+    return job, queued
+
+
+def job_retry(*, job: Job, task, refusal: str) -> Job:
+    """A failed job queued again; ``refusal`` says why when it has not failed."""
+    with transaction.atomic():
+        if not job_requeue(job=job):
+            raise JobError(refusal)
+        transaction.on_commit(lambda: job_enqueue(job=job, task=task))
+    job.refresh_from_db()
+    return job
+
+
+def report_file_store(
+    *, document: ReportFile, content: File, filename: str, content_type: str, message: str
+) -> None:
+    """Keep the built file and mark the job done, in one transaction, if the job is still ours."""
+    with transaction.atomic():
+        document = job_lock_own(job=document)
+        if document.file:
+            document.file.delete(save=False)  # an earlier attempt's, never handed out
+        document.file.save(f"{document.pk}-{filename}", content, save=False)
+        ReportFile.objects.filter(pk=document.pk).update(
+            file=document.file.name,
+            filename=filename,
+            content_type=content_type,
+            size=document.file.size,
+        )
+        job_done(job=document, message=message)

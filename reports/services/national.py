@@ -15,7 +15,6 @@ from collections.abc import Iterator
 
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
-from django.db import transaction
 from django.db.models import Max
 
 from access import policy
@@ -25,11 +24,10 @@ from reports.models import BenchmarkRun, FileKind, JobStatus, JobTrigger, Report
 from reports.services.jobs import (
     JobError,
     job_claim,
-    job_done,
-    job_enqueue,
-    job_lock_own,
+    job_find_or_queue,
     job_progress,
-    job_requeue,
+    job_retry,
+    report_file_store,
 )
 from reports.writers import csv_chunks, dictionary_csv, write_parquet, write_xlsx
 
@@ -74,27 +72,19 @@ def national_file_request(*, dataset: str, kind: str, filters: Filters, user) ->
     runs = list(BenchmarkRun.objects.filter(status=JobStatus.DONE).order_by("pk").values_list("pk"))
     inputs = [kind, options, _data_version(), runs]
     fingerprint = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
-    with transaction.atomic():
-        document, created = ReportFile.objects.get_or_create(
-            kind=kind,
-            fingerprint=fingerprint,
-            defaults={
-                "options": options,
-                "trigger": JobTrigger.ON_DEMAND,
-                "requested_by": user,
-                "message": "Waiting for a worker",
-            },
-        )
-        if created or document.status == JobStatus.QUEUED or job_requeue(job=document):
-            transaction.on_commit(lambda: _enqueue(document))
-    document.refresh_from_db()
+    document, _ = job_find_or_queue(
+        model=ReportFile,
+        lookup={"kind": kind, "fingerprint": fingerprint},
+        defaults={"options": options, "trigger": JobTrigger.ON_DEMAND, "requested_by": user},
+        task=_task(),
+    )
     return document
 
 
-def _enqueue(document: ReportFile) -> None:
+def _task():
     from reports.tasks import national_file_task  # tasks import this module
 
-    job_enqueue(job=document, task=national_file_task)
+    return national_file_task
 
 
 def national_file_build(*, file_id: int, attempt: str) -> ReportFile | None:
@@ -121,21 +111,16 @@ def national_file_build(*, file_id: int, attempt: str) -> ReportFile | None:
             rows = write_parquet(columns, batches(), sink, metadata=metadata)
         else:
             rows = write_xlsx(columns, batches(), sink, title=dataset.title)
-        size = sink.tell()
         sink.seek(0)
         job_progress(job=document, progress=90, message="Saving the file")
-        with transaction.atomic():
-            document = job_lock_own(job=document)
-            if document.file:
-                document.file.delete(save=False)
-            document.file.save(f"national-{document.pk}.{extension}", File(sink), save=False)
-            ReportFile.objects.filter(pk=document.pk).update(
-                file=document.file.name,
-                filename=_filename(dataset.name, filters, extension),
-                content_type=content_type,
-                size=size,
-            )
-            job_done(job=document, message=f"{rows:,} rows ready")
+        filename = _filename(dataset.name, filters, extension)
+        report_file_store(
+            document=document,
+            content=File(sink, name=filename),
+            filename=filename,
+            content_type=content_type,
+            message=f"{rows:,} rows ready",
+        )
     return ReportFile.objects.get(pk=document.pk)
 
 
@@ -152,9 +137,6 @@ def national_csv_filename(*, dataset: str, filters: Filters) -> str:
 def national_file_retry(*, document: ReportFile, user) -> ReportFile:
     """A failed national download queued again."""
     _allowed(user)
-    with transaction.atomic():
-        if not job_requeue(job=document):
-            raise JobError("Only a download that failed can be made again.")
-        transaction.on_commit(lambda: _enqueue(document))
-    document.refresh_from_db()
-    return document
+    return job_retry(
+        job=document, task=_task(), refusal="Only a download that failed can be made again."
+    )

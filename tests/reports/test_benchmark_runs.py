@@ -41,6 +41,7 @@ from reports.models import (
 from reports.services import benchmarks, files
 from reports.services.jobs import (
     BrokerUnavailableError,
+    JobError,
     JobLostError,
     JobTakenError,
     job_claim,
@@ -274,7 +275,7 @@ class TestBenchmarkRun(TestCase):
         assert BenchmarkRun.objects.get(pk=run.pk).status == JobStatus.FAILED
         retried = benchmarks.benchmark_run_retry(run=run, user=self.analyst)
         assert (retried.status, retried.error) == (JobStatus.QUEUED, "")
-        with pytest.raises(benchmarks.BenchmarkError):
+        with pytest.raises(JobError, match="Only a failed run"):
             benchmarks.benchmark_run_retry(run=run, user=self.analyst)
 
     def test_with_the_broker_down_the_run_fails_plainly(self):
