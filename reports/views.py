@@ -27,7 +27,7 @@ from maturity_portal.forms import posted
 from organisations.models import Organisation
 from reports import selectors
 from reports.charts import chart_data
-from reports.exports import DATASETS
+from reports.exports import DATASETS, Filters
 from reports.forms import (
     BenchmarkStartForm,
     NationalDownloadForm,
@@ -328,6 +328,13 @@ def national_downloads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reports/national_downloads.html",
-        {"form": form, "recent": recent, "datasets": DATASETS.values()},
+        {
+            "form": form,
+            "recent": recent,
+            "datasets": [
+                (dataset, dataset.columns(user=request.user, filters=Filters()))
+                for dataset in DATASETS.values()
+            ],
+        },
         status=400 if form.errors else 200,
     )

@@ -105,11 +105,3 @@ def signed_change(change) -> str:
 def lookup(mapping, key):
     """``mapping[key]``, or None: for dictionaries keyed by a variable."""
     return (mapping or {}).get(key)
-
-
-@register.filter
-def dataset_columns(dataset, user) -> list:
-    """A national dataset's columns as this person would download them, unfiltered."""
-    from reports.exports import Filters  # the reports app builds on the portal's tags
-
-    return dataset.columns(user=user, filters=Filters())
