@@ -23,7 +23,7 @@ from assessments.models import (
     Response,
 )
 from frameworks.models import AnswerOption, Domain, Stage
-from organisations.models import TrustType
+from organisations.models import IntegratedCareBoard, Region, TrustType
 from reports.models import BenchmarkRun, GroupType, JobStatus, PeerGroupStatistic
 
 # Rows read and written at a time: small enough that a Parquet download of a million answers
@@ -50,6 +50,19 @@ class Filters:
 
     def as_dict(self) -> dict:
         return {key: value for key, value in self.__dict__.items() if value is not None}
+
+    def in_words(self) -> str:
+        """e.g. "2026/27, London, acute trusts"; "all trusts and cycles" when unfiltered."""
+        words = []
+        if self.cycle_id is not None:
+            words.append(Cycle.objects.get(pk=self.cycle_id).name)
+        if self.region_code:
+            words.append(Region.objects.get(code=self.region_code).name)
+        if self.icb_code:
+            words.append(IntegratedCareBoard.objects.get(code=self.icb_code).name)
+        if self.trust_type:
+            words.append(f"{TrustType(self.trust_type).label.lower()} trusts")
+        return ", ".join(words) or "all trusts and cycles"
 
 
 TRUST_COLUMNS = [

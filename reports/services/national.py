@@ -68,9 +68,13 @@ def national_file_request(*, dataset: str, kind: str, filters: Filters, user) ->
     _allowed(user)
     if dataset not in DATASETS or kind not in FORMATS:
         raise JobError("Choose a dataset and a format from the lists.")
-    options = {"dataset": dataset, "filters": filters.as_dict()}
+    options = {
+        "dataset": dataset,
+        "filters": filters.as_dict(),
+        "described": f"{DATASETS[dataset].title}: {filters.in_words()}",
+    }
     runs = list(BenchmarkRun.objects.filter(status=JobStatus.DONE).order_by("pk").values_list("pk"))
-    inputs = [kind, options, _data_version(), runs]
+    inputs = [kind, dataset, filters.as_dict(), _data_version(), runs]
     fingerprint = hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
     document, _ = job_find_or_queue(
         model=ReportFile,

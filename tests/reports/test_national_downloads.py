@@ -185,3 +185,17 @@ def test_the_page_streams_csv_and_refuses_a_bad_choice_plainly(nation):
     assert (
         "Select a valid choice" in refused.content.decode() or "Choose" in refused.content.decode()
     )
+
+
+def test_a_download_s_page_says_what_it_holds_in_words(nation):
+    trust = nation["trusts"][0]
+    requested = national.national_file_request(
+        dataset="answers",
+        kind=FileKind.NATIONAL_XLSX,
+        filters=Filters(cycle_id=nation["cycle"].pk, region_code=trust.region.code),
+        user=nation["analyst"],
+    )
+    client = Client()
+    assert client.login(username="analyst", password=PASSWORD)
+    page = client.get(reverse("report-file", args=[requested.pk])).content.decode()
+    assert f"Every answer: {nation['cycle'].name}, {trust.region.name}" in page
