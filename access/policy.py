@@ -44,6 +44,8 @@ class Roles:
     trust_roles: dict[int, str]  # organisation id -> membership role
     national: frozenset[str]
     superuser: bool
+    icb_ids: frozenset[int] = frozenset()  # the ICBs an ICB viewer sees
+    icb_trust_ids: frozenset[int] = frozenset()  # the trusts of those ICBs
 
     def role_in(self, organisation_id: int) -> str | None:
         return self.trust_roles.get(organisation_id)
@@ -70,18 +72,25 @@ def roles_of(user) -> Roles:
         return NO_ROLES
     cached = getattr(user, "_portal_roles", None)
     if cached is None:
-        # One query: each membership beside each national role (a person has few of either).
+        # One query: each membership beside each national role and, for an ICB viewer, each
+        # trust of its ICB (a person has few of any).
         rows = list(
             get_user_model()
             .objects.filter(pk=user.pk)
             .values_list(
-                "memberships__organisation_id", "memberships__role", "national_roles__role"
+                "memberships__organisation_id",
+                "memberships__role",
+                "national_roles__role",
+                "national_roles__icb_id",
+                "national_roles__icb__organisations__id",
             )
         )
         cached = Roles(
-            trust_roles={trust: role for trust, role, _ in rows if trust is not None},
-            national=frozenset(national for _, _, national in rows if national is not None),
+            trust_roles={trust: role for trust, role, *_ in rows if trust is not None},
+            national=frozenset(row[2] for row in rows if row[2] is not None),
             superuser=user.is_active and user.is_superuser,
+            icb_ids=frozenset(row[3] for row in rows if row[3] is not None),
+            icb_trust_ids=frozenset(row[4] for row in rows if row[4] is not None),
         )
         user._portal_roles = cached
     return cached
@@ -118,24 +127,30 @@ class Scope:
 
 
 def assessment_scopes(user) -> tuple[Scope, ...]:
-    """A trust's own people see its assessments at every stage; NHS England once submitted."""
+    """A trust's own people see its assessments at every stage; NHS England (every trust) and an
+    ICB viewer (its ICB's trusts) once they are submitted."""
     roles = roles_of(user)
     scopes = []
     if roles.trust_roles:
         scopes.append(Scope(organisation_ids=frozenset(roles.trust_roles), statuses=None))
     if roles.nhs_england:
         scopes.append(Scope(organisation_ids=None, statuses=SHARED_WITH_NHS_ENGLAND))
+    elif roles.icb_trust_ids:
+        scopes.append(Scope(organisation_ids=roles.icb_trust_ids, statuses=SHARED_WITH_NHS_ENGLAND))
     return tuple(scopes)
 
 
 def organisation_scopes(user) -> tuple[Scope, ...]:
-    """A trust's people see their own trusts; NHS England sees every trust."""
+    """A trust's people see their own trusts, an ICB viewer its ICB's, NHS England every trust."""
     roles = roles_of(user)
     if roles.nhs_england:
         return (Scope(organisation_ids=None, statuses=None),)
+    scopes = []
     if roles.trust_roles:
-        return (Scope(organisation_ids=frozenset(roles.trust_roles), statuses=None),)
-    return ()
+        scopes.append(Scope(organisation_ids=frozenset(roles.trust_roles), statuses=None))
+    if roles.icb_trust_ids:
+        scopes.append(Scope(organisation_ids=roles.icb_trust_ids, statuses=None))
+    return tuple(scopes)
 
 
 def can_view_assessment(user, assessment: Assessment) -> bool:
@@ -291,3 +306,27 @@ def can_run_benchmarks(user) -> bool:
 def can_download_national(user) -> bool:
     """National files name every trust: analysts only."""
     return roles_of(user).analyst
+
+
+# --- dashboards ----------------------------------------------------------------------------------
+
+
+def can_view_trust_dashboard(user, organisation: Organisation) -> bool:
+    """A trust's people, an ICB viewer for its ICB's trusts, NHS England for every trust."""
+    return can_view_organisation(user, organisation)
+
+
+def can_view_national_dashboard(user) -> bool:
+    """Every trust by name, side by side: NHS England's analysts."""
+    return roles_of(user).analyst
+
+
+def icb_ids_visible(user) -> frozenset[int] | None:
+    """The ICBs whose summary a user may open: None means every ICB (NHS England's analysts)."""
+    roles = roles_of(user)
+    return None if roles.analyst else roles.icb_ids
+
+
+def can_view_icb_summary(user, icb_id: int) -> bool:
+    visible = icb_ids_visible(user)
+    return visible is None or icb_id in visible

@@ -11,9 +11,14 @@ from operator import or_
 
 from django.db.models import Q, QuerySet
 
-from access.policy import assessment_scopes, can_run_benchmarks, organisation_scopes
+from access.policy import (
+    assessment_scopes,
+    can_run_benchmarks,
+    icb_ids_visible,
+    organisation_scopes,
+)
 from assessments.models import Assessment
-from organisations.models import Organisation
+from organisations.models import IntegratedCareBoard, Organisation
 from reports.models import BenchmarkRun
 
 
@@ -41,3 +46,11 @@ def benchmark_runs_visible_to(*, user) -> QuerySet[BenchmarkRun]:
     if not can_run_benchmarks(user):
         return BenchmarkRun.objects.none()
     return BenchmarkRun.objects.all()
+
+
+def icbs_visible_to(*, user) -> QuerySet[IntegratedCareBoard]:
+    """The ICBs whose summary the user may open."""
+    visible = icb_ids_visible(user)
+    if visible is None:
+        return IntegratedCareBoard.objects.all()
+    return IntegratedCareBoard.objects.filter(pk__in=sorted(visible))

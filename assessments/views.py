@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from access import policy
+from access import policy, scoping
 from assessments import selectors
 from assessments.forms import (
     AnswerForm,
@@ -81,7 +81,17 @@ def _bad_request(request: HttpRequest, message: str) -> HttpResponse:
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Who you are, the trusts you act for and each trust's assessments."""
+    """Who you are, the trusts you act for and each trust's assessments.
+
+    Someone who acts for no trust starts on the dashboard of what they oversee: England for an
+    analyst, the ICB for an ICB viewer.
+    """
+    if not policy.roles_of(request.user).trust_roles:
+        if policy.can_view_national_dashboard(request.user):
+            return redirect("national-dashboard")
+        icb_codes = list(scoping.icbs_visible_to(user=request.user).values_list("code", flat=True))
+        if len(icb_codes) == 1:
+            return redirect("icb-summary", icb_codes[0])
     roles = organisation_selectors.user_roles(user=request.user)
     organisation_ids = [membership.organisation_id for membership in roles.memberships]
     by_trust = selectors.trust_assessments(organisation_ids=organisation_ids)
@@ -112,6 +122,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "can_manage_frameworks": policy.can_manage_frameworks(request.user),
         "can_run_benchmarks": policy.can_run_benchmarks(request.user),
         "can_download_national": policy.can_download_national(request.user),
+        "can_view_national_dashboard": policy.can_view_national_dashboard(request.user),
     }
     return render(request, TEMPLATE.format("home"), context)
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "assessments",
     "audit",
     "reports",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("organisations.urls")),
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
+    path("", include("dashboards.urls")),
 ]

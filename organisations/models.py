@@ -109,15 +109,28 @@ class Membership(models.Model):
 class NationalRoleName(models.TextChoices):
     ANALYST = "analyst", "NHS England analyst"
     FRAMEWORK_ADMIN = "framework_admin", "Framework admin"
+    ICB_VIEWER = "icb_viewer", "ICB viewer"
 
 
 class NationalRole(models.Model):
-    """A role across every trust (NHS England), as opposed to a membership of one trust."""
+    """A role above single trusts, as opposed to a membership of one trust.
+
+    NHS England's roles reach every trust; an ICB viewer's reaches the trusts of one ICB, so it
+    names that ICB and no other role does.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="national_roles"
     )
     role = models.CharField(max_length=20, choices=NationalRoleName.choices)
+    icb = models.ForeignKey(
+        IntegratedCareBoard,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="viewers",
+        help_text="The ICB whose trusts an ICB viewer sees; empty for every other role.",
+    )
 
     class Meta:
         ordering = ["user__username", "role"]
@@ -126,9 +139,16 @@ class NationalRole(models.Model):
             models.CheckConstraint(
                 condition=Q(role__in=NationalRoleName.values), name="national_role_valid"
             ),
+            models.CheckConstraint(
+                condition=Q(role=NationalRoleName.ICB_VIEWER, icb__isnull=False)
+                | (~Q(role=NationalRoleName.ICB_VIEWER) & Q(icb__isnull=True)),
+                name="icb_viewer_names_its_icb",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.icb_id is not None:
+            return f"{self.user} — {self.get_role_display()} of {self.icb}"
         return f"{self.user} — {self.get_role_display()}"
 
 

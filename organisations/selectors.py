@@ -33,7 +33,7 @@ def user_roles(*, user: AbstractBaseUser) -> UserRoles:
     memberships = Membership.objects.filter(user=user).select_related(
         "organisation", "organisation__region", "organisation__icb"
     )
-    national_roles = NationalRole.objects.filter(user=user)
+    national_roles = NationalRole.objects.filter(user=user).select_related("icb")
     return UserRoles(memberships=tuple(memberships), national_roles=tuple(national_roles))
 
 

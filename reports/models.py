@@ -160,6 +160,12 @@ class TrustBenchmark(models.Model):
     stage_code = models.CharField(max_length=32, blank=True)
     previous_score = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
     change = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    stage_movement = models.SmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Stages moved since last year (+1 one stage up, −1 one down); empty with no "
+        "signed-off assessment last year to compare with.",
+    )
     national_percentile = models.FloatField(null=True, blank=True)
     national_quartile = models.PositiveSmallIntegerField(null=True, blank=True)
     trust_type_percentile = models.FloatField(null=True, blank=True)

@@ -114,6 +114,7 @@ DEMO_USERS = (
     DemoUser("demo.board", "Bola Board", MembershipRole.BOARD_MEMBER),
     DemoUser("demo.analyst", "Ana Analyst", NationalRoleName.ANALYST),
     DemoUser("demo.admin", "Fran Admin", NationalRoleName.FRAMEWORK_ADMIN),
+    DemoUser("demo.icb", "Indra ICB", NationalRoleName.ICB_VIEWER),  # the demo trust's ICB
     DemoUser("demo.superuser", "Sam Superuser", "superuser"),
 )
 
@@ -395,4 +396,7 @@ def _users(demo_trust: Organisation) -> None:
                 user=user, organisation=demo_trust, defaults={"role": demo_user.role}
             )
         elif demo_user.role in NationalRoleName.values:
-            NationalRole.objects.get_or_create(user=user, role=demo_user.role)
+            icb = demo_trust.icb if demo_user.role == NationalRoleName.ICB_VIEWER else None
+            NationalRole.objects.update_or_create(
+                user=user, role=demo_user.role, defaults={"icb": icb}
+            )

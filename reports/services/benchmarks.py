@@ -204,14 +204,21 @@ def benchmark_run_execute(*, run_id: int, attempt: str) -> BenchmarkRun | None:
     if run.previous_cycle_id is not None:
         job_progress(job=run, progress=35, message="Scoring last year's assessments")
         previous_cycle = Cycle.objects.select_related("framework").get(pk=run.previous_cycle_id)
-        previous = _cycle_scores(previous_cycle).long[["organisation", "domain", "score"]]
+        previous = _cycle_scores(previous_cycle)
         long = long.merge(
-            previous.rename(columns={"score": "previous_score"}),
+            previous.long[["organisation", "domain", "score", "stage"]].rename(
+                columns={"score": "previous_score", "stage": "previous_stage"}
+            ),
             on=["organisation", "domain"],
             how="left",
         )
+        # Stages are compared by their place in each year's framework, not by their codes.
+        long["stage_movement"] = _stage_ordinals(long["stage"], current) - _stage_ordinals(
+            long["previous_stage"], previous
+        )
     else:
         long["previous_score"] = np.nan
+        long["stage_movement"] = np.nan
     job_progress(job=run, progress=60, message="Comparing each trust with its peers")
     statistics = peer_statistics(long, stage_codes=current.stage_codes, min_peers=run.min_peers)
     positions = peer_positions(long, statistics, min_peers=run.min_peers)
@@ -271,6 +278,11 @@ def _statistic_rows(run: BenchmarkRun, statistics: pd.DataFrame, stage_codes) ->
     return rows
 
 
+def _stage_ordinals(stages: pd.Series, scores: _Scores) -> pd.Series:
+    """1 for the framework's lowest stage upwards; NaN where there is no stage."""
+    return stages.map({code: place for place, code in enumerate(scores.stage_codes, start=1)})
+
+
 def _trust_frame(run: BenchmarkRun, long: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
     """The run's trust rows as a frame with the model's field names, built without a loop."""
     tenths = (long["score"] * 10).round()
@@ -284,6 +296,7 @@ def _trust_frame(run: BenchmarkRun, long: pd.DataFrame, positions: pd.DataFrame)
             "stage_code": long["stage"].fillna(""),
             "previous_score": previous / 10,
             "change": (tenths - previous) / 10,
+            "stage_movement": long["stage_movement"].astype("Int64"),
         }
     )
     for group_type in GROUP_TYPES:

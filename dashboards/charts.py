@@ -1,0 +1,517 @@
+"""The dashboards' charts: plotly figures as plain data, each with its table of the same numbers.
+
+A chart is built from its table: the table's cells carry the values (``Cell.value``) and the
+figure plots exactly those, so the two cannot disagree. Figures are plain dictionaries that
+plotly.js draws on the page (``static/js/charts.js``); building ``plotly.graph_objects`` would
+validate every property on each page load for nothing. Colours come from colour-blind-safe
+palettes and never carry meaning alone: bars are labelled with their counts, heat-map cells
+with their medians, lines with distinct markers, and the table follows every chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from dashboards.selectors import NationalDashboard, TrustDashboard
+
+FONT = {"family": "Frutiger W01, Arial, sans-serif", "size": 14, "color": "#212b32"}
+GRID = "#d8dde0"
+# Okabe and Ito's palette, distinguishable with every common colour-vision deficiency.
+LINE_COLOURS = (
+    "#000000",
+    "#0072b2",
+    "#e69f00",
+    "#009e73",
+    "#cc79a7",
+    "#56b4e9",
+    "#d55e00",
+    "#7a6a00",
+)
+LINE_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "hexagon")
+LINE_DASHES = ("solid", "dot", "dash", "longdash", "dashdot", "solid", "dot", "dash")
+# Stages are ordered, so they get an ordered (viridis) ramp: lightness alone tells them apart.
+STAGE_COLOURS = ("#fde725", "#35b779", "#31688e", "#440154")
+STAGE_TEXT = ("#212b32", "#212b32", "#ffffff", "#ffffff")
+STATUS_COLOURS = ("#d8dde0", "#7fb3e0", "#005eb8", "#003087")
+STATUS_TEXT = ("#212b32", "#212b32", "#ffffff", "#ffffff")
+YOU = {"symbol": "star", "size": 16, "color": "#005eb8", "line": {"width": 1, "color": "#212b32"}}
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: float | None = None  # the number the chart plots from this cell, if any
+    numeric: bool = True
+
+
+@dataclass(frozen=True)
+class Row:
+    header: str
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    caption: str
+    row_heading: str
+    headings: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str  # unique on its page: the element ids derive from it
+    title: str
+    summary: str  # one line in words: what the chart shows at a glance
+    table: Table
+    figure: dict = field(repr=False)
+
+
+def _number(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _score_cell(value) -> Cell:
+    number = _number(value)
+    return Cell("–" if number is None else f"{number:.1f}", number)
+
+
+def _count_cell(count: int, total: int | None = None) -> Cell:
+    if total:
+        return Cell(f"{count} ({100 * count / total:.0f}%)", count)
+    return Cell(str(count), count)
+
+
+def _text_cell(text: str) -> Cell:
+    return Cell(text, None, numeric=False)
+
+
+def _layout(*, height: int, left: int = 220, **extra) -> dict:
+    return {
+        "font": FONT,
+        "height": height,
+        "margin": {"l": left, "r": 20, "t": 20, "b": 60},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "legend": {"orientation": "h", "y": -0.2, "traceorder": "normal"},
+        **extra,
+    }
+
+
+def _score_axis(title: str = "Score (0 to 100)") -> dict:
+    return {"range": [0, 100], "title": {"text": title}, "gridcolor": GRID, "zeroline": False}
+
+
+def _column(table: Table, index: int) -> list[float | None]:
+    return [row.cells[index].value for row in table.rows]
+
+
+def _stacked_bars(table: Table, colours, text_colours, *, axis_title: str) -> dict:
+    """One horizontal stacked bar per row, one segment per column, each labelled by its count."""
+    labels = [row.header for row in table.rows]
+    data = []
+    for index, heading in enumerate(table.headings):
+        counts = _column(table, index)
+        data.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": heading,
+                "y": labels,
+                "x": counts,
+                "text": [str(int(count)) if count else "" for count in counts],
+                "textposition": "inside",
+                "insidetextanchor": "middle",
+                "textfont": {"color": text_colours[index % len(text_colours)]},
+                "marker": {
+                    "color": colours[index % len(colours)],
+                    "line": {"color": "#212b32", "width": 1},
+                },
+                "hovertemplate": f"%{{y}}: %{{x}} {heading.lower()}<extra></extra>",
+            }
+        )
+    return {
+        "data": data,
+        "layout": _layout(
+            height=140 + 40 * len(labels),
+            barmode="stack",
+            xaxis={"title": {"text": axis_title}, "gridcolor": GRID},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+
+
+# --- a trust's dashboard -------------------------------------------------------------------------
+
+
+def peer_chart(dashboard: TrustDashboard) -> Chart:
+    group = dashboard.peer_group.label
+    rows = [*dashboard.domains, dashboard.overall]
+    table = Table(
+        caption=f"Scores of {dashboard.organisation.name}, {dashboard.assessment.cycle.name}, "
+        f"beside the median of {group.lower()}",
+        row_heading="Domain",
+        headings=("Your score", f"Median of {group.lower()}"),
+        rows=tuple(
+            Row(
+                row.name,
+                (
+                    _score_cell(row.score),
+                    _score_cell(row.peer.median)
+                    if row.comparable
+                    else Cell("Too few peers to compare", None),
+                ),
+            )
+            for row in rows
+        ),
+    )
+    names = [row.header for row in table.rows]
+    above = sum(
+        1
+        for row in dashboard.domains
+        if row.comparable and row.score is not None and float(row.score) > row.peer.median
+    )
+    compared = sum(1 for row in dashboard.domains if row.comparable and row.score is not None)
+    summary = (
+        f"{above} of {compared} domains score above the median of {group.lower()}."
+        if compared
+        else f"No figures for {group.lower()} yet: too few of them have been compared."
+    )
+    figure = {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": f"Median of {group.lower()}",
+                "y": names,
+                "x": _column(table, 1),
+                "marker": {
+                    "symbol": "line-ns-open",
+                    "size": 22,
+                    "color": "#425563",
+                    "line": {"width": 3},
+                },
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": "Your score",
+                "y": names,
+                "x": _column(table, 0),
+                "marker": YOU,
+            },
+        ],
+        "layout": _layout(
+            height=140 + 40 * len(names),
+            xaxis=_score_axis(),
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+    return Chart("peers", "Your scores against your peers' medians", summary, table, figure)
+
+
+def trend_chart(dashboard: TrustDashboard) -> Chart:
+    cycles = dashboard.trend_cycles
+    table = Table(
+        caption=f"Scores of {dashboard.organisation.name} in each year",
+        row_heading="Domain",
+        headings=cycles,
+        rows=tuple(
+            Row(line.name, tuple(_score_cell(score) for score in line.scores))
+            for line in dashboard.trend
+        ),
+    )
+    overall = dashboard.trend[0].scores
+    known = [score for score in overall if score is not None]
+    if len(known) >= 2:
+        change = known[-1] - known[0]
+        direction = "rose" if change > 0 else "fell" if change < 0 else "did not change"
+        summary = (
+            f"The overall score {direction} from {known[0]:.1f} to {known[-1]:.1f} "
+            f"over {len(cycles)} years."
+        )
+    else:
+        summary = "One year so far: the trend starts with next year's self-assessment."
+    data = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": row.header,
+            "x": list(cycles),
+            "y": [cell.value for cell in row.cells],
+            "line": {
+                "color": LINE_COLOURS[index % len(LINE_COLOURS)],
+                "dash": LINE_DASHES[index % len(LINE_DASHES)],
+                "width": 4 if index == 0 else 2,
+            },
+            "marker": {"symbol": LINE_SYMBOLS[index % len(LINE_SYMBOLS)], "size": 10},
+        }
+        for index, row in enumerate(table.rows)
+    ]
+    figure = {
+        "data": data,
+        "layout": _layout(
+            height=460,
+            left=60,
+            xaxis={"type": "category", "title": {"text": "Year"}},
+            yaxis=_score_axis(),
+            legend={"orientation": "v", "x": 1.02, "y": 1},
+        ),
+    }
+    figure["layout"]["margin"]["r"] = 260
+    return Chart("trend", "Your scores year by year", summary, table, figure)
+
+
+def position_chart(dashboard: TrustDashboard) -> Chart:
+    group = dashboard.peer_group.label
+    rows = [row for row in (*dashboard.domains, dashboard.overall) if row.comparable]
+    table = Table(
+        caption=f"Spread of scores among {group.lower()}, and your score, "
+        f"{dashboard.assessment.cycle.name}",
+        row_heading="Domain",
+        headings=(
+            "10th percentile",
+            "Lower quartile",
+            "Median",
+            "Upper quartile",
+            "90th percentile",
+            "Your score",
+            "You score higher than",
+        ),
+        rows=tuple(
+            Row(
+                row.name,
+                (
+                    _score_cell(row.peer.p10),
+                    _score_cell(row.peer.lower_quartile),
+                    _score_cell(row.peer.median),
+                    _score_cell(row.peer.upper_quartile),
+                    _score_cell(row.peer.p90),
+                    _score_cell(row.score),
+                    _text_cell(
+                        f"{row.percentile:.0f}% of the others"
+                        if row.percentile is not None
+                        else "Not compared yet"
+                    ),
+                ),
+            )
+            for row in rows
+        ),
+    )
+    names = [row.header for row in table.rows]
+    data = [
+        {
+            "type": "box",
+            "orientation": "h",
+            "name": row.header,
+            "y": [row.header],
+            "lowerfence": [row.cells[0].value],
+            "q1": [row.cells[1].value],
+            "median": [row.cells[2].value],
+            "q3": [row.cells[3].value],
+            "upperfence": [row.cells[4].value],
+            "showlegend": False,
+            "fillcolor": "#e8edee",
+            "line": {"color": "#425563"},
+            "hoverinfo": "skip",
+        }
+        for row in table.rows
+    ]
+    data.append(
+        {
+            "type": "scatter",
+            "mode": "markers",
+            "name": "Your score",
+            "y": names,
+            "x": _column(table, 5),
+            "marker": YOU,
+        }
+    )
+    top = [row for row in rows if row.quartile == 1]
+    summary = (
+        f"{len(top)} of {len(rows)} domains are in the top quarter of {group.lower()}."
+        if rows and dashboard.compared
+        else f"Where {group.lower()} spread; your place shows once your board has signed off."
+        if rows
+        else f"No spread for {group.lower()} yet: too few of them have been compared."
+    )
+    figure = {
+        "data": data,
+        "layout": _layout(
+            height=140 + 45 * max(len(names), 1),
+            xaxis=_score_axis(),
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+    return Chart("positions", "Where you sit among your peers", summary, table, figure)
+
+
+def trust_charts(dashboard: TrustDashboard) -> list[Chart]:
+    return [peer_chart(dashboard), position_chart(dashboard), trend_chart(dashboard)]
+
+
+# --- the national dashboard and an ICB's summary -------------------------------------------------
+
+
+def completion_chart(dashboard: NationalDashboard) -> Chart:
+    place = "region" if dashboard.icb is None else "trust type"
+    table = Table(
+        caption=f"Progress of {dashboard.cycle.name} self-assessments by {place}: "
+        "number of trusts (share of the row)",
+        row_heading=place.capitalize(),
+        headings=tuple(label for _, label in dashboard.statuses),
+        rows=tuple(
+            Row(
+                row.label,
+                tuple(
+                    _count_cell(row.counts.get(status, 0), row.total)
+                    for status, _ in dashboard.statuses
+                ),
+            )
+            for row in dashboard.completion
+        ),
+    )
+    total = dashboard.completion[-1]
+    signed = total.counts.get("signed_off", 0)
+    summary = (
+        f"{signed} of {total.total} trusts ({total.share('signed_off'):.0f}%) have signed off "
+        f"{dashboard.cycle.name}; {total.counts.get('not_started', 0)} have not started."
+    )
+    figure = _stacked_bars(table, STATUS_COLOURS, STATUS_TEXT, axis_title="Number of trusts")
+    return Chart("completion", f"Progress of {dashboard.cycle.name}", summary, table, figure)
+
+
+def stage_distribution_chart(dashboard: NationalDashboard) -> Chart:
+    table = Table(
+        caption=f"Number of compared trusts at each stage, by domain, {dashboard.cycle.name}",
+        row_heading="Domain",
+        headings=tuple(stage.name for stage in dashboard.stages),
+        rows=tuple(
+            Row(
+                name,
+                tuple(
+                    _count_cell(dashboard.stage_counts.get(code, {}).get(stage.code, 0))
+                    for stage in dashboard.stages
+                ),
+            )
+            for code, name in dashboard.domains
+        ),
+    )
+    overall = dashboard.stage_counts.get("overall", {})
+    commonest = max(dashboard.stages, key=lambda stage: overall.get(stage.code, 0), default=None)
+    summary = (
+        f"Of {dashboard.compared_trusts} compared trusts, most are {commonest.name} overall "
+        f"({overall.get(commonest.code, 0)})."
+        if commonest and dashboard.compared_trusts
+        else "No trust has been compared in this cycle yet."
+    )
+    figure = _stacked_bars(table, STAGE_COLOURS, STAGE_TEXT, axis_title="Number of trusts")
+    return Chart("stages", "Stages in each domain", summary, table, figure)
+
+
+def heat_map_chart(dashboard: NationalDashboard) -> Chart:
+    codes = [code for code, _ in dashboard.domains]
+    table = Table(
+        caption="Median score in each domain, by peer group "
+        f"(groups of fewer than {dashboard.min_peers} trusts show none), {dashboard.cycle.name}",
+        row_heading="Peer group",
+        headings=tuple(name for _, name in dashboard.domains),
+        rows=tuple(
+            Row(
+                f"{row.label} ({row.n} trusts)" if row.n is not None else row.label,
+                tuple(
+                    _score_cell(row.medians.get(code))
+                    if row.medians.get(code) is not None
+                    else Cell("Too few", None)
+                    for code in codes
+                ),
+            )
+            for row in dashboard.heat_rows
+        ),
+    )
+    z = [[cell.value for cell in row.cells] for row in table.rows]
+    text = [[cell.text for cell in row.cells] for row in table.rows]
+    lowest = min(
+        (
+            (value, row.header, heading)
+            for row in table.rows
+            for value, heading in zip(
+                [cell.value for cell in row.cells[:-1]], table.headings[:-1], strict=True
+            )
+            if value is not None
+        ),
+        default=None,
+    )
+    summary = (
+        f"The lowest median is {lowest[2]} among {lowest[1].split(' (')[0]} ({lowest[0]:.1f})."
+        if lowest
+        else "No peer group has enough compared trusts to show a median yet."
+    )
+    figure = {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": list(table.headings),
+                "y": [row.header for row in table.rows],
+                "z": z,
+                "text": text,
+                "texttemplate": "%{text}",
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": "Cividis",
+                "colorbar": {"title": {"text": "Median"}},
+                "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": _layout(
+            height=160 + 36 * len(table.rows),
+            xaxis={"side": "top", "tickangle": -30, "automargin": True},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+    return Chart("medians", "Median scores by peer group", summary, table, figure)
+
+
+def movement_chart(dashboard: NationalDashboard) -> Chart:
+    headings = ("Moved up a stage", "Stayed at the same stage", "Moved down a stage")
+    table = Table(
+        caption=f"Trusts that signed off both {dashboard.run.previous_cycle.name} and "
+        f"{dashboard.cycle.name}: how their stage changed, by domain",
+        row_heading="Domain",
+        headings=headings,
+        rows=tuple(
+            Row(
+                movement.name,
+                (
+                    _count_cell(movement.up),
+                    _count_cell(movement.same),
+                    _count_cell(movement.down),
+                ),
+            )
+            for movement in dashboard.movements
+        ),
+    )
+    overall = next((m for m in dashboard.movements if m.code == "overall"), None)
+    summary = (
+        f"Overall, {overall.up} trusts moved up a stage and {overall.down} moved down."
+        if overall
+        else "No earlier year to compare with."
+    )
+    figure = _stacked_bars(
+        table,
+        ("#009e73", "#d8dde0", "#d55e00"),
+        ("#ffffff", "#212b32", "#ffffff"),
+        axis_title="Number of trusts",
+    )
+    return Chart("movement", "Movement since last year", summary, table, figure)
+
+
+def national_charts(dashboard: NationalDashboard) -> list[Chart]:
+    charts = [completion_chart(dashboard)]
+    if dashboard.run is not None:
+        charts += [stage_distribution_chart(dashboard), heat_map_chart(dashboard)]
+    if dashboard.movements:
+        charts.append(movement_chart(dashboard))
+    return charts
