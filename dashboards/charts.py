@@ -42,6 +42,7 @@ class Cell:
     text: str
     value: float | None = None  # the number the chart plots from this cell, if any
     numeric: bool = True
+    label: str = ""  # what the chart writes on the bar, where it is not the value itself
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,14 @@ def _score_cell(value) -> Cell:
     return Cell("–" if number is None else f"{number:.1f}", number)
 
 
-def _count_cell(count: int, total: int | None = None) -> Cell:
-    if total:
-        return Cell(f"{count} ({100 * count / total:.0f}%)", count)
+def _count_cell(count: int) -> Cell:
     return Cell(str(count), count)
+
+
+def _share_cell(count: int, total: int) -> Cell:
+    """A share of a row's trusts, to one decimal place, with the count it comes from."""
+    share = round(100 * count / total, 1) if total else 0.0
+    return Cell(f"{count} ({share:.1f}%)", share, label=str(count) if count else "")
 
 
 def _text_cell(text: str) -> Cell:
@@ -90,10 +95,17 @@ def _layout(*, height: int, left: int = 220, **extra) -> dict:
     return {
         "font": FONT,
         "height": height,
-        "margin": {"l": left, "r": 20, "t": 20, "b": 60},
+        "margin": {"l": left, "r": 20, "t": 50, "b": 60},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "legend": {"orientation": "h", "y": -0.2, "traceorder": "normal"},
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1.02,
+            "xanchor": "left",
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
         **extra,
     }
 
@@ -106,20 +118,22 @@ def _column(table: Table, index: int) -> list[float | None]:
     return [row.cells[index].value for row in table.rows]
 
 
-def _stacked_bars(table: Table, colours, text_colours, *, axis_title: str) -> dict:
+def _stacked_bars(table: Table, colours, text_colours, *, axis_title: str, axis_range=None) -> dict:
     """One horizontal stacked bar per row, one segment per column, each labelled by its count."""
     labels = [row.header for row in table.rows]
     data = []
     for index, heading in enumerate(table.headings):
-        counts = _column(table, index)
+        cells = [row.cells[index] for row in table.rows]
         data.append(
             {
                 "type": "bar",
                 "orientation": "h",
                 "name": heading,
                 "y": labels,
-                "x": counts,
-                "text": [str(int(count)) if count else "" for count in counts],
+                "x": [cell.value for cell in cells],
+                "text": [
+                    cell.label or (str(int(cell.value)) if cell.value else "") for cell in cells
+                ],
                 "textposition": "inside",
                 "insidetextanchor": "middle",
                 "textfont": {"color": text_colours[index % len(text_colours)]},
@@ -135,7 +149,7 @@ def _stacked_bars(table: Table, colours, text_colours, *, axis_title: str) -> di
         "layout": _layout(
             height=140 + 40 * len(labels),
             barmode="stack",
-            xaxis={"title": {"text": axis_title}, "gridcolor": GRID},
+            xaxis={"title": {"text": axis_title}, "gridcolor": GRID, "range": axis_range},
             yaxis={"autorange": "reversed", "automargin": True},
         ),
     }
@@ -149,9 +163,9 @@ def peer_chart(dashboard: TrustDashboard) -> Chart:
     rows = [*dashboard.domains, dashboard.overall]
     table = Table(
         caption=f"Scores of {dashboard.organisation.name}, {dashboard.assessment.cycle.name}, "
-        f"beside the median of {group.lower()}",
+        f"beside the median of {group}",
         row_heading="Domain",
-        headings=("Your score", f"Median of {group.lower()}"),
+        headings=("Your score", f"Median of {group}"),
         rows=tuple(
             Row(
                 row.name,
@@ -173,16 +187,16 @@ def peer_chart(dashboard: TrustDashboard) -> Chart:
     )
     compared = sum(1 for row in dashboard.domains if row.comparable and row.score is not None)
     summary = (
-        f"{above} of {compared} domains score above the median of {group.lower()}."
+        f"{above} of {compared} domains score above the median of {group}."
         if compared
-        else f"No figures for {group.lower()} yet: too few of them have been compared."
+        else f"No figures for {group} yet: too few of them have been compared."
     )
     figure = {
         "data": [
             {
                 "type": "scatter",
                 "mode": "markers",
-                "name": f"Median of {group.lower()}",
+                "name": f"Median of {group}",
                 "y": names,
                 "x": _column(table, 1),
                 "marker": {
@@ -266,7 +280,7 @@ def position_chart(dashboard: TrustDashboard) -> Chart:
     group = dashboard.peer_group.label
     rows = [row for row in (*dashboard.domains, dashboard.overall) if row.comparable]
     table = Table(
-        caption=f"Spread of scores among {group.lower()}, and your score, "
+        caption=f"Spread of scores among {group}, and your score, "
         f"{dashboard.assessment.cycle.name}",
         row_heading="Domain",
         headings=(
@@ -329,11 +343,11 @@ def position_chart(dashboard: TrustDashboard) -> Chart:
     )
     top = [row for row in rows if row.quartile == 1]
     summary = (
-        f"{len(top)} of {len(rows)} domains are in the top quarter of {group.lower()}."
+        f"{len(top)} of {len(rows)} domains are in the top quarter of {group}."
         if rows and dashboard.compared
-        else f"Where {group.lower()} spread; your place shows once your board has signed off."
+        else f"Where {group} spread; your place shows once your board has signed off."
         if rows
-        else f"No spread for {group.lower()} yet: too few of them have been compared."
+        else f"No spread for {group} yet: too few of them have been compared."
     )
     figure = {
         "data": data,
@@ -357,14 +371,14 @@ def completion_chart(dashboard: NationalDashboard) -> Chart:
     place = "region" if dashboard.icb is None else "trust type"
     table = Table(
         caption=f"Progress of {dashboard.cycle.name} self-assessments by {place}: "
-        "number of trusts (share of the row)",
+        "number of trusts (share of the row's trusts)",
         row_heading=place.capitalize(),
         headings=tuple(label for _, label in dashboard.statuses),
         rows=tuple(
             Row(
                 row.label,
                 tuple(
-                    _count_cell(row.counts.get(status, 0), row.total)
+                    _share_cell(row.counts.get(status, 0), row.total)
                     for status, _ in dashboard.statuses
                 ),
             )
@@ -377,7 +391,9 @@ def completion_chart(dashboard: NationalDashboard) -> Chart:
         f"{signed} of {total.total} trusts ({total.share('signed_off'):.0f}%) have signed off "
         f"{dashboard.cycle.name}; {total.counts.get('not_started', 0)} have not started."
     )
-    figure = _stacked_bars(table, STATUS_COLOURS, STATUS_TEXT, axis_title="Number of trusts")
+    figure = _stacked_bars(
+        table, STATUS_COLOURS, STATUS_TEXT, axis_title="Share of trusts (%)", axis_range=[0, 100]
+    )
     return Chart("completion", f"Progress of {dashboard.cycle.name}", summary, table, figure)
 
 

@@ -39,7 +39,9 @@ class TrustDashboardForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kw)
         self.fields["cycle"].choices = cycles
-        self.fields["peers"].choices = [(group.group_type, group.label) for group in peer_groups]
+        self.fields["peers"].choices = [
+            (group.group_type, group.label[:1].upper() + group.label[1:]) for group in peer_groups
+        ]
         self.helper = nhsuk_helper("", "Show", secondary=True, button_id="show-dashboard")
         self.helper.form_method = "get"
 
@@ -89,7 +91,7 @@ class TrustTableForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         regions = {row.organisation.region.code: row.organisation.region.name for row in trusts}
-        icbs = {row.organisation.icb.code: row.organisation.icb.name for row in trusts}
+        icbs = {row.organisation.icb.code: row.icb_name for row in trusts}
         self.fields["cycle"].choices = [(cycle.pk, cycle.name) for cycle in cycles]
         self.fields["region"].choices = [
             ("", "All regions"),

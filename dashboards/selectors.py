@@ -137,19 +137,27 @@ def _domain_results(assessments: list[Assessment]) -> dict[int, dict[str, Domain
 
 
 def peer_group_choices(assessment: Assessment) -> tuple[PeerGroupChoice, ...]:
-    """The four peer groups the assessment recorded when it started, labelled for people."""
+    """The four peer groups the assessment recorded when it started, named to read mid-sentence
+    ("the median of acute trusts")."""
     return (
-        PeerGroupChoice(GroupType.NATIONAL, f"All trusts in {NATIONAL_LABEL}", NATIONAL_GROUP),
+        PeerGroupChoice(GroupType.NATIONAL, f"all trusts in {NATIONAL_LABEL}", NATIONAL_GROUP),
         PeerGroupChoice(
             GroupType.TRUST_TYPE,
-            f"{TrustType(assessment.trust_type).label} trusts",
+            f"{TrustType(assessment.trust_type).label.lower()} trusts",
             assessment.trust_type,
         ),
         PeerGroupChoice(
-            GroupType.REGION, f"Trusts in {assessment.region.name}", assessment.region.code
+            GroupType.REGION, f"trusts in {assessment.region.name}", assessment.region.code
         ),
-        PeerGroupChoice(GroupType.ICB, f"Trusts in {assessment.icb.name}", assessment.icb.code),
+        PeerGroupChoice(
+            GroupType.ICB, f"trusts in {short_icb_name(assessment.icb.name)}", assessment.icb.code
+        ),
     )
+
+
+def short_icb_name(name: str) -> str:
+    """ "NHS Greater Manchester Integrated Care Board" reads as "NHS Greater Manchester ICB"."""
+    return name.replace("Integrated Care Board", "ICB")
 
 
 def trust_dashboard(
@@ -286,6 +294,10 @@ class TrustRow:
     assessment_id: int | None
     stage: Stage | None  # only for assessments the viewer may see
     score: Decimal | None
+
+    @property
+    def icb_name(self) -> str:
+        return short_icb_name(self.organisation.icb.name)
 
     @property
     def progress_rank(self) -> int:
