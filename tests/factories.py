@@ -83,9 +83,10 @@ def member(organisation: Organisation, role: str, username: str):
     return user
 
 
-def national(role: str, username: str):
+def national(role: str, username: str, *, icb: IntegratedCareBoard | None = None):
+    """A user with a role above trusts; an ICB viewer names its ICB."""
     user = UserFactory(username=username)
-    NationalRole.objects.create(user=user, role=role)
+    NationalRole.objects.create(user=user, role=role, icb=icb)
     return user
 
 

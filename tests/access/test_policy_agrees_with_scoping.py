@@ -14,9 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from access import policy
-from access.scoping import assessments_visible_to, organisations_visible_to
+from access.scoping import assessments_visible_to, icbs_visible_to, organisations_visible_to
 from assessments.models import AssessmentStatus
+from organisations.models import NationalRole
 from tests.factories import (
+    IcbFactory,
     OrganisationFactory,
     UserFactory,
     assessment_in,
@@ -41,12 +43,14 @@ population = st.fixed_dictionaries(
             min_size=1,
             max_size=5,
         ),
-        # each person: trust roles (by trust index) and national roles
+        # each person: trust roles (by trust index), national roles, and the ICB they view (by
+        # the index of a trust in it), if any
         "people": st.lists(
             st.tuples(
                 st.dictionaries(st.integers(0, 4), st.sampled_from(TRUST_ROLES), max_size=3),
                 st.sets(st.sampled_from(NATIONAL_ROLES), max_size=2),
                 st.booleans(),  # superuser
+                st.none() | st.integers(0, 4),
             ),
             min_size=1,
             max_size=6,
@@ -58,7 +62,12 @@ population = st.fixed_dictionaries(
 def build(example: dict):
     framework = published_framework()
     cycles = (closed_cycle(framework), open_cycle(framework))
-    trusts = [OrganisationFactory() for _ in example["trusts"]]
+    shared_icb = IcbFactory()
+    # Every other trust shares an ICB, so an ICB holds several trusts and excludes others.
+    trusts = [
+        OrganisationFactory(**({"icb": shared_icb} if index % 2 else {}))
+        for index, _ in enumerate(example["trusts"])
+    ]
     assessments = [
         assessment_in(trust, cycle, status=status)
         for trust, statuses in zip(trusts, example["trusts"], strict=True)
@@ -66,13 +75,15 @@ def build(example: dict):
         if status is not None
     ]
     people = []
-    for number, (trust_roles, national_roles, superuser) in enumerate(example["people"]):
+    for number, (trust_roles, national_roles, superuser, viewed) in enumerate(example["people"]):
         user = UserFactory(username=f"person{number}", is_superuser=superuser)
         for index, role in trust_roles.items():
             if index < len(trusts):
                 member(trusts[index], role, user.username)
         for role in national_roles:
-            national(role, user.username)
+            NationalRole.objects.create(user=user, role=role)
+        if viewed is not None and viewed < len(trusts):
+            NationalRole.objects.create(user=user, role="icb_viewer", icb=trusts[viewed].icb)
         people.append(user)
     return trusts, assessments, people
 
@@ -93,6 +104,11 @@ def test_lists_show_exactly_what_detail_pages_admit(example):
             assert listed == admitted
             organisations = set(organisations_visible_to(user=user).values_list("pk", flat=True))
             assert organisations == {t.pk for t in trusts if policy.can_view_organisation(user, t)}
+            icbs = set(icbs_visible_to(user=user).values_list("pk", flat=True))
+            every_icb = {t.icb_id for t in trusts}
+            assert icbs & every_icb == {
+                i for i in every_icb if policy.can_view_icb_summary(user, i)
+            }
         transaction.set_rollback(True)
 
 
@@ -119,3 +135,22 @@ def test_each_role_sees_what_its_rules_say():
     assert set(organisations_visible_to(user=lead)) == {own}
     assert set(organisations_visible_to(user=analyst)) == {own, other}
     assert not organisations_visible_to(user=nobody).exists()
+
+
+@pytest.mark.django_db
+def test_an_icb_viewer_sees_its_icbs_trusts_once_they_share():
+    framework = published_framework()
+    cycle = open_cycle(framework)
+    inside, outside = OrganisationFactory(), OrganisationFactory()
+    draft = assessment_in(inside, cycle)
+    submitted = assessment_in(inside, closed_cycle(framework), status="submitted")
+    elsewhere = assessment_in(outside, cycle, status="signed_off")
+    viewer = national("icb_viewer", "viewer", icb=inside.icb)
+    assert set(assessments_visible_to(user=viewer)) == {submitted}
+    assert draft not in set(assessments_visible_to(user=viewer))
+    assert elsewhere not in set(assessments_visible_to(user=viewer))
+    assert set(organisations_visible_to(user=viewer)) == {inside}
+    assert set(icbs_visible_to(user=viewer)) == {inside.icb}
+    assert not policy.can_view_national_dashboard(viewer)
+    assert not policy.can_download_national(viewer)
+    assert not policy.can_run_benchmarks(viewer)

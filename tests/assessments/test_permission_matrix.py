@@ -463,6 +463,19 @@ CASES = [
         lambda w: reverse("report-file-download", args=[report_file_pk(w)]),
         TRUST_A_AND_NHS,
     ),
+    Case(
+        "trust dashboard",
+        "GET",
+        lambda w: reverse("trust-dashboard", args=[w.trust_a.ods_code]),
+        TRUST_A_AND_NHS,
+    ),
+    Case("national dashboard", "GET", lambda w: reverse("national-dashboard"), analysts_only(200)),
+    Case(
+        "ICB summary",
+        "GET",
+        lambda w: reverse("icb-summary", args=[w.trust_a.icb.code]),
+        analysts_only(200),
+    ),
     Case("national downloads", "GET", lambda w: reverse("national-downloads"), analysts_only(200)),
     Case(
         "download national answers (CSV)",

@@ -25,6 +25,7 @@ from assessments.models import (
 )
 from assessments.services.demo import DEMO_PASSWORD, demo_seed
 from assessments.services.workflow import assessment_sign_off
+from frameworks.models import Stage
 from frameworks.services import framework_load
 from organisations.models import Organisation
 from organisations.services.reference_data import organisations_load
@@ -187,14 +188,22 @@ class TestBenchmarkRun(TestCase):
         run = self.run_now()
         assert run.previous_cycle == self.previous
         previous = {
-            (Assessment.objects.get(pk=a).organisation_id, d): score
-            for (a, d), (score, _) in stored_scores(self.previous).items()
+            (Assessment.objects.get(pk=a).organisation_id, d): found
+            for (a, d), found in stored_scores(self.previous).items()
         }
+        ordinal = dict(
+            Stage.objects.filter(framework=self.cycle.framework).values_list("code", "ordinal")
+        )
         rows = list(TrustBenchmark.objects.filter(run=run).select_related("assessment"))
         for row in rows:
-            before = previous.get((row.assessment.organisation_id, row.domain_code))
+            before, stage_before = previous.get(
+                (row.assessment.organisation_id, row.domain_code), (None, None)
+            )
             assert row.previous_score == before
             assert row.change == (None if before is None else row.score - before)
+            assert row.stage_movement == (
+                None if stage_before is None else ordinal[row.stage_code] - ordinal[stage_before]
+            )
         assert (
             TrustBenchmark.objects.filter(
                 run=run,
