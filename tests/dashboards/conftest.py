@@ -62,7 +62,16 @@ def _stage_for(score: float, stages: list[Stage]) -> Stage:
     return stages[min(int(score // 25), len(stages) - 1)]
 
 
-def populate(*, trusts: int, cycles: int, seed: int = 1) -> Population:
+def populate(
+    *,
+    trusts: int,
+    cycles: int,
+    regions: int = REGIONS,
+    icbs_per_region: int = ICBS_PER_REGION,
+    seed: int = 1,
+) -> Population:
+    """``trusts`` trusts spread over the regions and ICBs, each with an assessment, stored
+    results and a place in a finished run in each of ``cycles`` cycles."""
     rng = np.random.default_rng(seed)
     framework = published_framework()
     stages = list(Stage.objects.filter(framework=framework).order_by("ordinal"))
@@ -77,25 +86,25 @@ def populate(*, trusts: int, cycles: int, seed: int = 1) -> Population:
         )
         for index in range(cycles)
     ]
-    regions = [
+    region_rows = [
         Region.objects.create(code=f"Y{70 + r}", name=f"Test region {r + 1}")
-        for r in range(REGIONS)
+        for r in range(regions)
     ]
     icbs = [
         IntegratedCareBoard.objects.create(
-            code=f"Q{r}{i}T",
-            gss_code=f"E5400{r}{i}00",
+            code=f"Q{r}{i:02d}",
+            gss_code=f"E54{r:02d}{i:02d}00",
             name=f"NHS Test {r + 1}-{i + 1} Integrated Care Board",
         )
-        for r in range(REGIONS)
-        for i in range(ICBS_PER_REGION)
+        for r in range(regions)
+        for i in range(icbs_per_region)
     ]
     organisations = Organisation.objects.bulk_create(
         Organisation(
             ods_code=f"Z{number:04d}",
             name=f"Trust {number:04d} NHS Foundation Trust",
             trust_type=TYPES[number % len(TYPES)],
-            region=regions[(number // ICBS_PER_REGION) % REGIONS],
+            region=region_rows[(number % len(icbs)) // icbs_per_region],
             icb=icbs[number % len(icbs)],
         )
         for number in range(trusts)
@@ -199,7 +208,7 @@ def populate(*, trusts: int, cycles: int, seed: int = 1) -> Population:
                 (GroupType.REGION, region.code, region.name): [
                     row for row in signed if organisations[row].region_id == region.pk
                 ]
-                for region in regions
+                for region in region_rows
             },
             **{
                 (GroupType.TRUST_TYPE, kind, kind): [
