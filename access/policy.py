@@ -13,6 +13,7 @@ role only counts in its own trust.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -154,9 +155,22 @@ def organisation_scopes(user) -> tuple[Scope, ...]:
 
 
 def can_view_assessment(user, assessment: Assessment) -> bool:
-    return any(
-        scope.admits(organisation_id=assessment.organisation_id, status=assessment.status)
-        for scope in assessment_scopes(user)
+    return can_view_assessment_of(
+        user, organisation_id=assessment.organisation_id, status=assessment.status
+    )
+
+
+def can_view_assessment_of(user, *, organisation_id: int, status: str) -> bool:
+    """The same decision from the two facts it rests on."""
+    return assessment_viewer(user)(organisation_id, status)
+
+
+def assessment_viewer(user) -> Callable[[int, str], bool]:
+    """``can_view_assessment_of`` for one user, with the scopes built once: for long lists read
+    as plain values (organisation id, status)."""
+    scopes = assessment_scopes(user)
+    return lambda organisation_id, status: any(
+        scope.admits(organisation_id=organisation_id, status=status) for scope in scopes
     )
 
 

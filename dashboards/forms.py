@@ -90,8 +90,8 @@ class TrustTableForm(forms.Form):
         self, *args, cycles, trusts: tuple[TrustRow, ...], stages, action: str, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        regions = {row.organisation.region.code: row.organisation.region.name for row in trusts}
-        icbs = {row.organisation.icb.code: row.icb_name for row in trusts}
+        regions = {row.region_code: row.region_name for row in trusts}
+        icbs = {row.icb_code: row.icb_name for row in trusts}
         self.fields["cycle"].choices = [(cycle.pk, cycle.name) for cycle in cycles]
         self.fields["region"].choices = [
             ("", "All regions"),

@@ -286,18 +286,31 @@ def trust_dashboard(
 
 @dataclass(frozen=True)
 class TrustRow:
-    """One trust in the national table: where it is and how far its assessment has got."""
+    """One trust in the national table: where it is and how far its assessment has got.
 
-    organisation: Organisation
+    Plain values, not model instances: the table holds every trust in England.
+    """
+
+    organisation_id: int
+    ods_code: str
+    name: str
+    trust_type: str
+    region_code: str
+    region_name: str
+    icb_code: str
+    icb_name: str  # short: "… ICB"
     status: str
-    status_label: str
-    assessment_id: int | None
-    stage: Stage | None  # only for assessments the viewer may see
+    assessment_id: int | None  # only for assessments the viewer may see
+    stage: Stage | None  # likewise
     score: Decimal | None
 
     @property
-    def icb_name(self) -> str:
-        return short_icb_name(self.organisation.icb.name)
+    def status_label(self) -> str:
+        return AssessmentStatus(self.status).label
+
+    @property
+    def trust_type_label(self) -> str:
+        return TrustType(self.trust_type).label
 
     @property
     def progress_rank(self) -> int:
@@ -367,33 +380,50 @@ def _completion_status(status: str) -> str:
 
 
 def trust_rows(*, user, cycle: Cycle, organisations: QuerySet[Organisation]) -> list[TrustRow]:
-    """Each trust in view with its assessment of the cycle: two queries.
+    """Each trust in view with its assessment of the cycle: two queries, read as plain values.
 
     Every trust's status is shown (completion is no secret); its stage and score only where the
     policy lets the viewer see the assessment itself.
     """
-    trusts = list(organisations.filter(active=True).select_related("region", "icb"))
+    active = organisations.filter(active=True)
+    trusts = active.order_by("name").values_list(
+        "pk",
+        "ods_code",
+        "name",
+        "trust_type",
+        "region__code",
+        "region__name",
+        "icb__code",
+        "icb__name",
+    )
     assessments = {
-        assessment.organisation_id: assessment
-        for assessment in Assessment.objects.filter(
-            cycle=cycle, organisation__in=organisations.filter(active=True)
-        ).select_related("result__overall_stage")
+        row[1]: row
+        for row in Assessment.objects.filter(cycle=cycle, organisation__in=active).values_list(
+            "pk", "organisation_id", "status", "result__overall_stage_id", "result__overall_score"
+        )
     }
-    labels = dict(AssessmentStatus.choices)
+    stages = {stage.pk: stage for stage in framework_content(framework=cycle.framework).stages}
+    may_see = policy.assessment_viewer(user)
     rows = []
-    for trust in trusts:
-        assessment = assessments.get(trust.pk)
-        status = assessment.status if assessment else AssessmentStatus.NOT_STARTED
-        shown = assessment is not None and policy.can_view_assessment(user, assessment)
-        result = getattr(assessment, "result", None) if shown else None
+    for pk, ods_code, name, trust_type, region_code, region_name, icb_code, icb_name in trusts:
+        assessment_id, _, status, stage_id, score = assessments.get(
+            pk, (None, pk, AssessmentStatus.NOT_STARTED, None, None)
+        )
+        shown = assessment_id is not None and may_see(pk, status)
         rows.append(
             TrustRow(
-                organisation=trust,
+                organisation_id=pk,
+                ods_code=ods_code,
+                name=name,
+                trust_type=trust_type,
+                region_code=region_code,
+                region_name=region_name,
+                icb_code=icb_code,
+                icb_name=short_icb_name(icb_name),
                 status=status,
-                status_label=labels[status],
-                assessment_id=assessment.pk if shown else None,
-                stage=result.overall_stage if result else None,
-                score=result.overall_score if result else None,
+                assessment_id=assessment_id if shown else None,
+                stage=stages.get(stage_id) if shown else None,
+                score=score if shown else None,
             )
         )
     return rows
@@ -402,11 +432,7 @@ def trust_rows(*, user, cycle: Cycle, organisations: QuerySet[Organisation]) -> 
 def _completion(rows: list[TrustRow], *, by: str) -> tuple[CompletionRow, ...]:
     groups: dict[str, Counter] = {}
     for row in rows:
-        key = (
-            row.organisation.region.name
-            if by == "region"
-            else TrustType(row.organisation.trust_type).label
-        )
+        key = row.region_name if by == "region" else row.trust_type_label
         groups.setdefault(key, Counter())[_completion_status(row.status)] += 1
     total = sum(groups.values(), Counter())
     return (
@@ -514,7 +540,7 @@ def national_dashboard(
     if icb is not None:
         organisations = organisations.filter(icb=icb)
     trusts = trust_rows(user=user, cycle=cycle, organisations=organisations)
-    trust_ids = None if icb is None else [row.organisation.pk for row in trusts]
+    trust_ids = None if icb is None else [row.organisation_id for row in trusts]
     content = framework_content(framework=cycle.framework)
     domains = (
         *((domain.code, domain.name) for domain in content.domains),
@@ -542,17 +568,17 @@ def national_dashboard(
 
 _PROGRESS_ORDER = {status: index for index, (status, _) in enumerate(COMPLETION_STATUSES)}
 _SORT_KEYS = {
-    "name": lambda row: (row.organisation.name,),
-    "region": lambda row: (row.organisation.region.name, row.organisation.name),
-    "icb": lambda row: (row.organisation.icb.name, row.organisation.name),
-    "trust_type": lambda row: (row.organisation.trust_type, row.organisation.name),
+    "name": lambda row: (row.name,),
+    "region": lambda row: (row.region_name, row.name),
+    "icb": lambda row: (row.icb_name, row.name),
+    "trust_type": lambda row: (row.trust_type_label, row.name),
     "status": lambda row: (
         _PROGRESS_ORDER.get(_completion_status(row.status), 0),
-        row.organisation.name,
+        row.name,
     ),
     "stage": lambda row: (
         row.stage.ordinal if row.stage else len(_PROGRESS_ORDER) + 100,
-        row.organisation.name,
+        row.name,
     ),
 }
 
@@ -571,9 +597,9 @@ def table_rows(
     chosen = [
         row
         for row in rows
-        if (not region or row.organisation.region.code == region)
-        and (not icb or row.organisation.icb.code == icb)
-        and (not trust_type or row.organisation.trust_type == trust_type)
+        if (not region or row.region_code == region)
+        and (not icb or row.icb_code == icb)
+        and (not trust_type or row.trust_type == trust_type)
         and (not status or _completion_status(row.status) == status)
         and (
             not stage

@@ -17,6 +17,7 @@ from access import policy
 from dashboards import selectors
 from dashboards.charts import national_charts, trust_charts
 from dashboards.forms import TrustDashboardForm, TrustTableForm
+from dashboards.rendering import trust_table_rows
 from organisations.models import IntegratedCareBoard, Organisation
 from reports.views import FILE_BUTTONS
 
@@ -74,10 +75,12 @@ def _national(request: HttpRequest, *, icb: IntegratedCareBoard | None, action: 
         name: form.chosen(name)
         for name in ("region", "icb", "trust_type", "status", "stage", "sort")
     }
+    rows = selectors.table_rows(dashboard.trusts, **filters)
     context.update(
         form=form,
         charts=national_charts(dashboard),
-        rows=selectors.table_rows(dashboard.trusts, **filters),
+        rows=rows,
+        table_rows=trust_table_rows(rows, cycle_id=dashboard.cycle.pk),
         sort=filters["sort"] or "name",
         can_download_national=policy.can_download_national(request.user),
         can_run_benchmarks=policy.can_run_benchmarks(request.user),
