@@ -49,8 +49,9 @@ class MembershipAdmin(admin.ModelAdmin):
 
 @admin.register(NationalRole)
 class NationalRoleAdmin(admin.ModelAdmin):
-    list_display = ("user", "role")
+    list_display = ("user", "role", "icb")
     list_filter = ("role",)
+    list_select_related = ("user", "icb")
 
 
 @admin.register(Invitation)

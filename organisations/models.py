@@ -143,6 +143,7 @@ class NationalRole(models.Model):
                 condition=Q(role=NationalRoleName.ICB_VIEWER, icb__isnull=False)
                 | (~Q(role=NationalRoleName.ICB_VIEWER) & Q(icb__isnull=True)),
                 name="icb_viewer_names_its_icb",
+                violation_error_message="An ICB viewer needs its ICB; no other role has one.",
             ),
         ]
 

@@ -33,6 +33,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='nationalrole',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('icb__isnull', False), ('role', 'icb_viewer')), models.Q(models.Q(('role', 'icb_viewer'), _negated=True), ('icb__isnull', True)), _connector='OR'), name='icb_viewer_names_its_icb'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('icb__isnull', False), ('role', 'icb_viewer')), models.Q(models.Q(('role', 'icb_viewer'), _negated=True), ('icb__isnull', True)), _connector='OR'), name='icb_viewer_names_its_icb', violation_error_message='An ICB viewer needs its ICB; no other role has one.'),
         ),
     ]

@@ -323,3 +323,19 @@ def test_dashboards_cost_the_same_queries_for_10_and_500_trusts_and_1_and_3_cycl
     first = counts[(10, 1)]
     assert all(found == first for found in counts.values()), counts
     assert max(first.values()) <= 12, first
+
+
+def test_the_admin_explains_that_an_icb_viewer_needs_its_icb(population, admin_client):
+    from organisations.models import NationalRole
+    from tests.factories import UserFactory
+
+    person = UserFactory(username="new-viewer")
+    url = reverse("admin:organisations_nationalrole_add")
+    refused = admin_client.post(url, {"user": person.pk, "role": "icb_viewer", "icb": ""})
+    assert refused.status_code == 200
+    assert "An ICB viewer needs its ICB" in refused.content.decode()
+    assert not NationalRole.objects.filter(user=person).exists()
+    icb = population.icbs[0]
+    added = admin_client.post(url, {"user": person.pk, "role": "icb_viewer", "icb": icb.pk})
+    assert added.status_code == 302
+    assert NationalRole.objects.get(user=person).icb == icb
