@@ -90,6 +90,20 @@ class PeerGroupChoice:
 
 
 @dataclass(frozen=True)
+class OverallPlace:
+    """Where the trust's overall score sits in one of its peer groups."""
+
+    group: PeerGroupChoice
+    statistic: PeerGroupStatistic | None
+    percentile: float | None
+    quartile: int | None
+
+    @property
+    def comparable(self) -> bool:
+        return self.statistic is not None and not self.statistic.suppressed
+
+
+@dataclass(frozen=True)
 class TrendLine:
     code: str
     name: str
@@ -104,6 +118,7 @@ class TrustDashboard:
     previous: Assessment | None  # last year's signed-off assessment, for the change
     run: BenchmarkRun | None  # the newest finished run of the cycle shown
     compared: bool  # whether that run compared this trust (only signed-off assessments are)
+    places: tuple[OverallPlace, ...]  # the overall score's place in each peer group
     peer_group: PeerGroupChoice
     peer_groups: tuple[PeerGroupChoice, ...]
     overall: DomainFigures
@@ -181,18 +196,24 @@ def trust_dashboard(
     chosen = next((choice for choice in choices if choice.group_type == peer_group), choices[0])
     run = latest_run(cycle=assessment.cycle)
     positions: dict[str, TrustBenchmark] = {}
-    statistics: dict[str, PeerGroupStatistic] = {}
+    every_group: dict[tuple[str, str], PeerGroupStatistic] = {}  # (group type, domain)
     if run is not None:
         positions = {
             row.domain_code: row
             for row in TrustBenchmark.objects.filter(run=run, assessment=assessment)
         }
-        statistics = {
-            row.domain_code: row
-            for row in PeerGroupStatistic.objects.filter(
-                run=run, group_type=chosen.group_type, group_code=chosen.code
-            )
+        groups = Q()
+        for choice in choices:
+            groups |= Q(group_type=choice.group_type, group_code=choice.code)
+        every_group = {
+            (row.group_type, row.domain_code): row
+            for row in PeerGroupStatistic.objects.filter(groups, run=run)
         }
+    statistics = {
+        domain: row
+        for (group_type, domain), row in every_group.items()
+        if group_type == chosen.group_type
+    }
     content = framework_content(framework=assessment.cycle.framework)
     own = results.get(assessment.pk, {})
     before = results.get(previous.pk, {}) if previous else {}
@@ -266,6 +287,15 @@ def trust_dashboard(
         previous=previous,
         run=run,
         compared=bool(positions),
+        places=tuple(
+            OverallPlace(
+                group=choice,
+                statistic=every_group.get((choice.group_type, OVERALL)),
+                percentile=getattr(positions.get(OVERALL), f"{choice.group_type}_percentile", None),
+                quartile=getattr(positions.get(OVERALL), f"{choice.group_type}_quartile", None),
+            )
+            for choice in choices
+        ),
         peer_group=chosen,
         peer_groups=choices,
         overall=figures(OVERALL, OVERALL_NAME),

@@ -339,3 +339,17 @@ def test_the_admin_explains_that_an_icb_viewer_needs_its_icb(population, admin_c
     added = admin_client.post(url, {"user": person.pk, "role": "icb_viewer", "icb": icb.pk})
     assert added.status_code == 302
     assert NationalRole.objects.get(user=person).icb == icb
+
+
+def test_a_signed_off_trust_sees_its_place_among_each_peer_group(population):
+    run = population.runs[-1]
+    compared = run.trusts.filter(domain_code="overall").select_related("assessment__organisation")
+    row = compared.first()
+    trust = row.assessment.organisation
+    board = member(trust, "board_member", "board")
+    page = signed_in(board).get(reverse("trust-dashboard", args=[trust.ods_code]))
+    html = page.content.decode()
+    national = run.statistics.get(group_type="national", domain_code="overall")
+    assert "Among all trusts in England" in html
+    assert f"scores higher than 50% of the other {national.n - 1} trusts" in html
+    assert f"Among trusts in {trust.region.name}" in html
