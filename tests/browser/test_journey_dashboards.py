@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from assessments.models import Assessment, AssessmentStatus
 from maturity_portal.celery import app as celery_app
+from tests.browser.conftest import assert_scripts_did_not_run, tab_to, without_javascript
 from tests.dashboards.conftest import populate
 from tests.factories import PASSWORD, member, national
 
@@ -122,3 +123,33 @@ def test_icb_viewer_opens_its_summary_and_a_trust_in_it(
     expect(page.get_by_role("heading", level=1)).to_have_text(
         re.compile("cannot|not allowed", re.I)
     )
+
+
+def test_dashboards_make_sense_without_javascript_and_by_keyboard(
+    browser, page: Page, live_server, check_page, population
+):
+    national("analyst", "ana")
+    sign_in(page, live_server, check_page, "ana")
+    plain = without_javascript(browser, page)
+    plain.goto(f"{live_server.url}/dashboards/national/")
+    assert_scripts_did_not_run(plain)
+    # No chart is drawn, and every figure is still there in its table and summary.
+    expect(plain.locator(".portal-chart .main-svg")).to_have_count(0)
+    for table in ("Progress of", "Number of compared trusts", "Median score", "how their stage"):
+        expect(plain.get_by_role("table", name=re.compile(table))).to_be_visible()
+    check_page(plain)
+    # Ordering without the sortable table's buttons: the form does it on the server.
+    plain.get_by_label("Order by").select_option(label="Trust type")
+    plain.get_by_role("button", name="Show trusts").click()
+    types = plain.locator("#trust-table tbody tr td:nth-child(4)").all_inner_texts()
+    assert types == sorted(types)
+    check_page(plain)
+
+    # By keyboard: the filters, the table's scroll region and a trust's link are all reachable.
+    trust = population.trusts[0]
+    page.goto(f"{live_server.url}/dashboards/national/?trust_type={trust.trust_type}")
+    link = page.locator("#trust-table").get_by_role("link", name=trust.name, exact=True)
+    tab_to(page, link, limit=600)
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Digital maturity dashboard")
+    tab_to(page, page.get_by_label("Compare with"))
