@@ -78,11 +78,23 @@ def test_landing_page_for_user_without_roles_explains_next_step(client: Client):
 
 
 def test_landing_page_shows_national_role(client: Client):
-    user = get_user_model().objects.create_user("analyst", password=PASSWORD)
-    NationalRole.objects.create(user=user, role="analyst")
-    client.login(username="analyst", password=PASSWORD)
+    user = get_user_model().objects.create_user("admin", password=PASSWORD)
+    NationalRole.objects.create(user=user, role="framework_admin")
+    client.login(username="admin", password=PASSWORD)
     html = client.get(reverse("home")).content.decode()
+    assert "Framework admin: all NHS trusts in England" in html
+
+
+def test_an_analyst_who_also_acts_for_a_trust_keeps_the_home_page_with_a_dashboard_link(
+    client: Client, lead
+):
+    NationalRole.objects.create(user=lead, role="analyst")
+    client.login(username="lead", password=PASSWORD)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    html = response.content.decode()
     assert "NHS England analyst: all NHS trusts in England" in html
+    assert f'href="{reverse("national-dashboard")}"' in html
 
 
 def test_landing_page_query_count_does_not_grow_with_memberships(client: Client, lead):

@@ -191,7 +191,8 @@ CASES = [
         "home",
         "GET",
         lambda w: reverse("home"),
-        statuses(200, lead_b=200, contributor_b=200, board_b=200),
+        # An analyst, who acts for no trust, is sent on to the national dashboard.
+        statuses(200, lead_b=200, contributor_b=200, board_b=200, analyst=302),
     ),
     Case(
         "assessment list",
