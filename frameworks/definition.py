@@ -27,6 +27,8 @@ DEFAULT_WEIGHT = 1
 MAX_WEIGHT = 10
 MAX_OPTION_SCORE = 4
 DEFAULT_GATE_MINIMUM = Decimal(1)
+CONDITION_OPERATORS = ("equals", "one_of", "at_least")
+CONDITION_COMBINERS = ("all", "any")
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,65 @@ class GateDef:
 
 
 @dataclass(frozen=True)
+class ConditionDef:
+    """One test on an earlier question's answer, in the spirit of FHIR's ``enableWhen``.
+
+    ``equals`` and ``one_of`` name option labels (for multiple choice: the option is among those
+    ticked); ``at_least`` is a number for number and percentage questions, or an option label
+    for scale and single-choice questions (that option or one after it).
+    """
+
+    question: str
+    operator: str
+    value: str | Decimal | tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShownWhenDef:
+    """When a question is asked: all or any of its conditions hold."""
+
+    combine: str
+    conditions: tuple[ConditionDef, ...]
+
+    def as_json(self) -> dict:
+        """As stored in the database: numbers as text, so that none loses a digit."""
+        return {
+            "combine": self.combine,
+            "conditions": [
+                {
+                    "question": condition.question,
+                    "operator": condition.operator,
+                    "value": list(condition.value)
+                    if isinstance(condition.value, tuple)
+                    else str(condition.value)
+                    if isinstance(condition.value, Decimal)
+                    else condition.value,
+                    "number": isinstance(condition.value, Decimal),
+                }
+                for condition in self.conditions
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict) -> ShownWhenDef:
+        return cls(
+            combine=stored["combine"],
+            conditions=tuple(
+                ConditionDef(
+                    question=condition["question"],
+                    operator=condition["operator"],
+                    value=tuple(condition["value"])
+                    if isinstance(condition["value"], list)
+                    else Decimal(condition["value"])
+                    if condition["number"]
+                    else condition["value"],
+                )
+                for condition in stored["conditions"]
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class QuestionDef:
     code: str
     title: str
@@ -72,6 +133,7 @@ class QuestionDef:
     unit: str = ""
     options: tuple[OptionDef, ...] = ()
     bands: tuple[BandDef, ...] = ()
+    shown_when: ShownWhenDef | None = None  # None: always asked
 
     @property
     def is_scored(self) -> bool:

@@ -291,6 +291,12 @@ class Question(FrozenContentModel):
         help_text="The domain cannot reach this stage unless this answer meets the minimum.",
     )
     gate_minimum = models.DecimalField(max_digits=4, decimal_places=3, null=True, blank=True)
+    shown_when = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="When the question is asked, from earlier answers (ShownWhenDef.as_json); "
+        "empty: always.",
+    )
 
     objects = FrozenContentQuerySet.as_manager()
 

@@ -18,6 +18,8 @@ import yaml
 
 from frameworks.definition import (
     CHOICE_TYPES,
+    CONDITION_COMBINERS,
+    CONDITION_OPERATORS,
     DEFAULT_GATE_MINIMUM,
     DEFAULT_WEIGHT,
     MAX_OPTION_SCORE,
@@ -25,11 +27,13 @@ from frameworks.definition import (
     OVERALL_RULES,
     QUESTION_TYPES,
     BandDef,
+    ConditionDef,
     DomainDef,
     FrameworkDef,
     GateDef,
     OptionDef,
     QuestionDef,
+    ShownWhenDef,
     StageDef,
 )
 
@@ -56,7 +60,9 @@ QUESTION_KEYS = (
     "unit",
     "options",
     "bands",
+    "shown_when",
 )
+CONDITION_KEYS = ("question", *CONDITION_OPERATORS)
 GATE_KEYS = ("stage", "minimum")
 OPTION_KEYS = ("label", "score", "stage", "exclusive")
 BAND_KEYS = ("label", "min", "max", "score")
@@ -126,6 +132,8 @@ class _Checker:
         self.source = source
         self.errors: list[str] = []
         self.question_paths: dict[str, str] = {}
+        self.all_codes: set[str] = set()  # every question code in the file, read before checking
+        self.earlier: dict[str, QuestionDef] = {}  # the questions checked so far, by code
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{self.source}: {path}: {message}")
@@ -226,6 +234,13 @@ class _Checker:
         if rule is not None and rule not in OVERALL_RULES:
             self.error("overall.rule", f"must be one of {', '.join(OVERALL_RULES)}")
         overall_thresholds = self.thresholds(overall.get("thresholds"), "overall", stage_codes)
+        self.all_codes = {
+            question.get("code")
+            for domain in top.get("domains") or []
+            if isinstance(domain, dict) and isinstance(domain.get("questions"), list)
+            for question in domain["questions"]
+            if isinstance(question, dict) and isinstance(question.get("code"), str)
+        }
         domains = [
             self.domain(item, f"domains[{index}]", stage_codes)
             for index, item in enumerate(self.sequence(top, "domains", "", 1))
@@ -354,9 +369,10 @@ class _Checker:
         gate = self.gate(item, path, stage_codes, scored)
         options = self.options(item, path, kind, stage_codes)
         bands = self.bands(item, path, kind)
+        shown_when = self.shown_when(item, path, code)
         if None in (code, title, text, guidance, kind, weight):
             return None
-        return QuestionDef(
+        question = QuestionDef(
             code=code,
             title=title,
             text=text,
@@ -369,7 +385,100 @@ class _Checker:
             unit=unit,
             options=options,
             bands=bands,
+            shown_when=shown_when,
         )
+        self.earlier[code] = question
+        return question
+
+    def shown_when(self, item: dict, path: str, code: str | None) -> ShownWhenDef | None:
+        """When the question is asked, from the answers to earlier questions only.
+
+        Looking back only means no condition can depend on itself, however indirectly.
+        """
+        if item.get("shown_when") is None:
+            return None
+        where = _join(path, "shown_when")
+        block = self.mapping(item["shown_when"], where, CONDITION_COMBINERS, ())
+        if block is None:
+            return None
+        if len(block) != 1:
+            self.error(where, f"must have exactly one of: {', '.join(CONDITION_COMBINERS)}")
+            return None
+        [combine] = block
+        raw = self.sequence(block, combine, where, 1)
+        conditions = [
+            self.condition(condition, f"{_join(where, combine)}[{index}]", code)
+            for index, condition in enumerate(raw)
+        ]
+        if not raw or None in conditions:
+            return None
+        return ShownWhenDef(combine=combine, conditions=tuple(conditions))
+
+    def condition(self, item: Any, path: str, code: str | None) -> ConditionDef | None:
+        if self.mapping(item, path, CONDITION_KEYS, ("question",)) is None:
+            return None
+        operators = [key for key in CONDITION_OPERATORS if key in item]
+        if len(operators) != 1:
+            self.error(path, f"must have exactly one of: {', '.join(CONDITION_OPERATORS)}")
+            return None
+        [operator] = operators
+        target_code = self.text(item, "question", path)
+        if target_code is None:
+            return None
+        target = self.earlier.get(target_code)
+        if target is None:
+            if target_code == code or target_code in self.all_codes:
+                self.error(
+                    _join(path, "question"),
+                    f"{target_code!r} is not an earlier question: a condition may only look "
+                    "back, so that no question depends on itself",
+                )
+            else:
+                self.error(_join(path, "question"), f"{target_code!r} is not a question here")
+            return None
+        where = _join(path, operator)
+        value = item[operator]
+        labels = [option.label for option in target.options]
+        if target.type == "free_text":
+            self.error(_join(path, "question"), "a free-text answer cannot be tested")
+            return None
+        if operator == "equals" or operator == "one_of":
+            if target.type not in CHOICE_TYPES:
+                self.error(where, f"{target.type} answers are tested with at_least, not {operator}")
+                return None
+            wanted = value if operator == "one_of" else [value]
+            if operator == "one_of" and (not isinstance(value, list) or not value):
+                self.error(where, "must be a list of one or more option labels")
+                return None
+            unknown = [label for label in wanted if label not in labels]
+            if unknown:
+                self.error(
+                    where,
+                    f"{unknown[0]!r} is not an option of {target_code} "
+                    f"(options: {', '.join(labels)})",
+                )
+                return None
+            return ConditionDef(
+                target_code, operator, tuple(wanted) if operator == "one_of" else value
+            )
+        if target.type in ("number", "percentage"):
+            number = self.number(value, where)
+            if number is None:
+                return None
+            if target.type == "percentage" and not 0 <= number <= 100:
+                self.error(where, "a percentage is between 0 and 100")
+                return None
+            return ConditionDef(target_code, operator, number)
+        if target.type == "multiple_choice":
+            self.error(where, "a multiple-choice answer is tested with equals or one_of")
+            return None
+        if value not in labels:
+            self.error(
+                where,
+                f"{value!r} is not an option of {target_code} (options: {', '.join(labels)})",
+            )
+            return None
+        return ConditionDef(target_code, operator, value)
 
     def gate(self, item: dict, path: str, stage_codes: list[str], scored: bool) -> GateDef | None:
         if item.get("gate") is None:
@@ -586,6 +695,18 @@ def _question_document(question: QuestionDef) -> dict:
         document["options"] = [_option_document(option) for option in question.options]
     if question.bands:
         document["bands"] = [_band_document(band) for band in question.bands]
+    if question.shown_when is not None:
+        document["shown_when"] = {
+            question.shown_when.combine: [
+                {
+                    "question": condition.question,
+                    condition.operator: list(condition.value)
+                    if isinstance(condition.value, tuple)
+                    else condition.value,
+                }
+                for condition in question.shown_when.conditions
+            ]
+        }
     return document
 
 

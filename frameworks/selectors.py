@@ -16,6 +16,7 @@ from frameworks.definition import (
     GateDef,
     OptionDef,
     QuestionDef,
+    ShownWhenDef,
     StageDef,
 )
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage, StageThreshold
@@ -93,6 +94,7 @@ def _question_definition(
         allows_na=question.allows_na,
         gate=gate,
         unit=question.unit,
+        shown_when=ShownWhenDef.from_json(question.shown_when) if question.shown_when else None,
         options=tuple(
             OptionDef(
                 label=option.label,

@@ -251,6 +251,7 @@ def _framework_create(*, definition: FrameworkDef) -> Framework:
                 unit=question.unit,
                 gate_stage=stage_by_code[question.gate.stage] if question.gate else None,
                 gate_minimum=question.gate.minimum if question.gate else None,
+                shown_when=question.shown_when.as_json() if question.shown_when else None,
             )
             for order, question in enumerate(domain_definition.questions, start=1)
         ]

@@ -15,7 +15,7 @@ from frameworks.scoring.explain import (
     explain_domain,
     explain_overall,
 )
-from frameworks.scoring.rules import AnswerSet, domain_facts, shown_score
+from frameworks.scoring.rules import AnswerSet, applicable, domain_facts, shown_score
 
 ENGINE_VERSION = "2.0.0"
 
@@ -64,6 +64,7 @@ class AssessmentResult:
 
 def score_domains(definition: FrameworkDef, answers: AnswerSet) -> tuple[DomainScore, ...]:
     """Scores and stages only, for callers that do not need the reasons."""
+    answers = applicable(definition, answers)
     results = []
     for domain in definition.domains:
         facts = domain_facts(definition, domain, answers)
@@ -117,6 +118,7 @@ def rescore_domain(
     since the overall result depends on them; their stored explanations have not changed.
     """
     [domain] = [d for d in definition.domains if d.code == domain_code]
+    answers = applicable(definition, answers)
     facts = domain_facts(definition, domain, answers)
     changed = DomainResult(
         code=domain.code,
@@ -145,6 +147,7 @@ def rescore_domain(
 
 def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> AssessmentResult:
     """Score one answer set, explaining every domain's stage and what reaching the next takes."""
+    answers = applicable(definition, answers)
     domains = []
     for domain in definition.domains:
         facts = domain_facts(definition, domain, answers)

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from frameworks.definition import BandDef, DomainDef, FrameworkDef, QuestionDef
+from frameworks.definition import (
+    BandDef,
+    ConditionDef,
+    DomainDef,
+    FrameworkDef,
+    QuestionDef,
+    ShownWhenDef,
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,55 @@ class Answer:
 
 
 AnswerSet = Mapping[str, Answer]  # question code -> answer; a missing code is unanswered
+NOT_ASKED = Answer(not_applicable=True)
+
+
+# --- questions asked only when earlier answers make them relevant -------------------------------
+
+
+def condition_holds(condition: ConditionDef, question: QuestionDef, answer: Answer | None) -> bool:
+    """Whether one earlier answer passes one test; no answer, or 'not applicable', never does."""
+    if answer is None or answer.not_applicable or not answer.is_given_for(question):
+        return False
+    labels = [option.label for option in question.options]
+    match condition.operator:
+        case "equals" | "one_of":
+            wanted = (
+                {labels.index(label) for label in condition.value}
+                if condition.operator == "one_of"
+                else {labels.index(condition.value)}
+            )
+            chosen = answer.selected if question.type == "multiple_choice" else {answer.option}
+            return bool(wanted & set(chosen))
+        case _:  # at_least
+            if question.type in ("number", "percentage"):
+                return answer.number >= float(condition.value)
+            return answer.option >= labels.index(condition.value)
+
+
+def is_shown(shown_when: ShownWhenDef, answers: AnswerSet, questions: Mapping[str, QuestionDef]):
+    held = (
+        condition_holds(condition, questions[condition.question], answers.get(condition.question))
+        for condition in shown_when.conditions
+    )
+    return all(held) if shown_when.combine == "all" else any(held)
+
+
+def applicable(definition: FrameworkDef, answers: AnswerSet) -> AnswerSet:
+    """The answers as scoring sees them: a question whose condition does not hold is not asked.
+
+    It counts as not applicable whatever answer is stored for it (the stored answer is kept, and
+    counts again once the condition holds). Conditions only look back, so one pass in framework
+    order settles every question, a hidden question's own dependents included.
+    """
+    questions = {q.code: q for domain in definition.domains for q in domain.questions}
+    if not any(question.shown_when for question in questions.values()):
+        return answers
+    seen = dict(answers)
+    for question in questions.values():
+        if question.shown_when is not None and not is_shown(question.shown_when, seen, questions):
+            seen[question.code] = NOT_ASKED
+    return seen
 
 
 # --- answer values -----------------------------------------------------------------------------

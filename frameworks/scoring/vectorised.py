@@ -68,6 +68,7 @@ def score_frame(
     respondent_index = pd.Index(
         pd.unique(answers["respondent"]) if respondents is None else list(respondents)
     )
+    answers = _applicable(definition, answers, respondent_index)
     column = question_index.get_indexer(answers["question"])
     row = respondent_index.get_indexer(answers["respondent"])
     if (column < 0).any():
@@ -131,6 +132,58 @@ def score_frame(
 
 
 NO_SCORE = -1  # in a column of tenths: the respondent has no score there
+
+
+def _applicable(
+    definition: FrameworkDef, answers: pd.DataFrame, respondents: pd.Index
+) -> pd.DataFrame:
+    """``rules.applicable`` for every respondent at once: each question whose condition does not
+    hold is answered "not applicable" in place of whatever was stored, in framework order so
+    that a hidden question's dependents are hidden too."""
+    questions = {q.code: q for domain in definition.domains for q in domain.questions}
+    conditional = [question for question in questions.values() if question.shown_when]
+    if not conditional:
+        return answers
+    for question in conditional:
+        tests = [
+            _respondents_passing(condition, questions[condition.question], answers, respondents)
+            for condition in question.shown_when.conditions
+        ]
+        shown = (
+            np.logical_and.reduce(tests)
+            if question.shown_when.combine == "all"
+            else (np.logical_or.reduce(tests))
+        )
+        hidden = respondents[~shown]
+        if hidden.empty:
+            continue
+        replaced = (answers["question"] == question.code) & answers["respondent"].isin(hidden)
+        not_asked = pd.DataFrame(
+            {
+                "respondent": hidden,
+                "question": question.code,
+                "option": np.nan,
+                "number": np.nan,
+                "not_applicable": True,
+                "text_given": False,
+            }
+        )
+        answers = pd.concat([answers[~replaced], not_asked], ignore_index=True)
+    return answers
+
+
+def _respondents_passing(condition, question, answers: pd.DataFrame, respondents: pd.Index):
+    """A boolean per respondent: whether their answer to ``question`` passes the test."""
+    rows = answers[(answers["question"] == question.code) & ~answers["not_applicable"]]
+    labels = [option.label for option in question.options]
+    if condition.operator in ("equals", "one_of"):
+        wanted = condition.value if condition.operator == "one_of" else (condition.value,)
+        passing = rows["option"].isin([float(labels.index(label)) for label in wanted])
+    elif question.type in ("number", "percentage"):
+        passing = rows["number"] >= float(condition.value)
+    else:
+        passing = rows["option"] >= float(labels.index(condition.value))
+    return respondents.isin(rows.loc[passing.to_numpy(), "respondent"])
 
 
 @dataclass(frozen=True)

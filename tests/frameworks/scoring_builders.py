@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 
 from hypothesis import strategies as st
 
 from frameworks.definition import (
     BandDef,
+    ConditionDef,
     DomainDef,
     FrameworkDef,
     GateDef,
     OptionDef,
     QuestionDef,
+    ShownWhenDef,
     StageDef,
 )
 from frameworks.scoring.rules import Answer
@@ -190,7 +193,9 @@ def generated_question(draw, code: str, stage_codes: list[str]) -> QuestionDef:
 
 
 @st.composite
-def generated_framework(draw) -> FrameworkDef:
+def generated_framework(draw, *, conditions: bool = False) -> FrameworkDef:
+    """A valid framework; with ``conditions``, often with questions asked only when earlier
+    answers hold."""
     stage_count = draw(st.integers(2, 5))
     stage_codes = [f"s{i}" for i in range(stage_count)]
     stages = tuple(StageDef(code=c, name=c.upper(), descriptor=c) for c in stage_codes)
@@ -211,6 +216,8 @@ def generated_framework(draw) -> FrameworkDef:
                 questions=questions,
             )
         )
+    if conditions and draw(st.booleans()):
+        domains = draw(with_conditions(domains))
     overall = draw(increasing_thresholds(stage_count - 1))
     return FrameworkDef(
         code="generated",
@@ -222,6 +229,42 @@ def generated_framework(draw) -> FrameworkDef:
         stages=stages,
         domains=tuple(domains),
     )
+
+
+@st.composite
+def generated_condition(draw, target: QuestionDef) -> ConditionDef:
+    """A valid test on an earlier question's answer, of a kind its type allows."""
+    labels = [option.label for option in target.options]
+    if target.type in ("number", "percentage"):
+        return ConditionDef(target.code, "at_least", Decimal(draw(st.sampled_from([0, 10, 50]))))
+    operators = ["equals", "one_of"] + ([] if target.type == "multiple_choice" else ["at_least"])
+    operator = draw(st.sampled_from(operators))
+    if operator == "one_of":
+        chosen = draw(st.lists(st.sampled_from(labels), min_size=1, max_size=3, unique=True))
+        return ConditionDef(target.code, operator, tuple(chosen))
+    return ConditionDef(target.code, operator, draw(st.sampled_from(labels)))
+
+
+@st.composite
+def with_conditions(draw, domains: list[DomainDef]) -> list[DomainDef]:
+    """Some questions asked only when earlier answers hold, so hidden ones chain too."""
+    earlier: list[QuestionDef] = []
+    changed = []
+    for domain_def in domains:
+        questions = []
+        for item in domain_def.questions:
+            targets = [q for q in earlier if q.type != "free_text"]
+            if targets and draw(st.integers(0, 2)) == 0:
+                conditions = tuple(
+                    draw(generated_condition(draw(st.sampled_from(targets))))
+                    for _ in range(draw(st.integers(1, 2)))
+                )
+                combine = draw(st.sampled_from(["all", "any"]))
+                item = dataclasses.replace(item, shown_when=ShownWhenDef(combine, conditions))
+            questions.append(item)
+            earlier.append(item)
+        changed.append(dataclasses.replace(domain_def, questions=tuple(questions)))
+    return changed
 
 
 @st.composite

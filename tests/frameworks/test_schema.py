@@ -29,7 +29,7 @@ def test_unknown_key_is_named_with_its_path(framework_file):
     path = framework_file(lambda d: d["domains"][2]["questions"][1].update(colour="blue"))
     assert errors_for(path) == [
         f"{path}: domains[2].questions[1].colour: unknown key (allowed: code, title, text, "
-        "guidance, type, mandatory, weight, allows_na, gate, unit, options, bands)"
+        "guidance, type, mandatory, weight, allows_na, gate, unit, options, bands, shown_when)"
     ]
 
 

@@ -8,10 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frameworks.scoring.engine import overall_result, score_assessment, score_domains
-from frameworks.scoring.rules import Answer, domain_facts, exact_value, gate_met
+from frameworks.scoring.rules import (
+    Answer,
+    applicable,
+    domain_facts,
+    exact_value,
+    gate_met,
+    is_shown,
+)
 from frameworks.scoring.vectorised import answers_frame, score_frame
 
-from .scoring_builders import generated_answers, generated_framework
+from .scoring_builders import generated_answer, generated_answers, generated_framework
 
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -19,8 +26,8 @@ PROPERTY_SETTINGS = settings(
 
 
 @st.composite
-def framework_and_answers(draw, sets: int = 1):
-    definition = draw(generated_framework())
+def framework_and_answers(draw, sets: int = 1, *, conditions: bool = False):
+    definition = draw(generated_framework(conditions=conditions))
     return definition, [draw(generated_answers(definition)) for _ in range(sets)]
 
 
@@ -121,7 +128,7 @@ def test_every_explanation_reaches_the_next_stage_when_followed(case):
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(framework_and_answers(sets=4))
+@given(framework_and_answers(sets=4, conditions=True))
 def test_vectorised_equals_one_by_one(case):
     definition, answer_sets = case
     frame = score_frame(
@@ -138,6 +145,35 @@ def test_vectorised_equals_one_by_one(case):
         assert_same_score(row["overall.score"], overall.score)
         assert row["overall.stage"] == overall.stage
         assert bool(row["overall.incomplete"]) == overall.incomplete
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(framework_and_answers(conditions=True), st.data())
+def test_a_hidden_question_never_changes_a_score(case, data):
+    definition, [answers] = case
+    seen = applicable(definition, answers)
+    questions = {q.code: q for domain in definition.domains for q in domain.questions}
+    hidden = [
+        question
+        for question in questions.values()
+        if question.shown_when is not None and not is_shown(question.shown_when, seen, questions)
+    ]
+    if not hidden:
+        return
+    question = data.draw(st.sampled_from(hidden))
+    other = data.draw(generated_answer(question))
+    changed = (
+        {**answers, question.code: other}
+        if other
+        else {code: answer for code, answer in answers.items() if code != question.code}
+    )
+    # A question hidden by earlier answers stays hidden whatever is stored for it, so no domain
+    # or overall result moves.
+    assert score_domains(definition, changed) == score_domains(definition, answers)
+    assert (
+        score_assessment(definition, changed).overall
+        == score_assessment(definition, answers).overall
+    )
 
 
 def assert_same_score(vectorised: float, one_by_one: float | None) -> None:
