@@ -19,6 +19,7 @@ from assessments.models import (
     Evidence,
     Response,
 )
+from assessments.services.scoring import assessment_answers
 from assessments.wording import plain_number, with_unit
 from audit.models import AuditEvent
 from frameworks.models import (
@@ -29,6 +30,7 @@ from frameworks.models import (
     Question,
     QuestionType,
 )
+from frameworks.scoring.rules import hidden_questions
 from frameworks.selectors import framework_content
 from organisations.selectors import display_name
 
@@ -190,6 +192,25 @@ def questions_with_answers(
         )
         for q in questions
     ]
+
+
+def questions_not_asked(*, assessment: Assessment) -> dict[str, str]:
+    """Question code to when it would be asked, for each question its answers leave unasked.
+
+    No query for a framework without conditions; otherwise the assessment's answers (2 queries),
+    since a condition may test an answer in any earlier domain.
+    """
+    content = framework_content(framework=assessment.cycle.framework)
+    definition = content.definition
+    if not definition.has_conditions:
+        return {}
+    answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
+    titles = {question.code: question.title for question in content.questions}
+    questions = {q.code: q for domain in definition.domains for q in domain.questions}
+    return {
+        code: questions[code].shown_when.describe(titles)
+        for code in hidden_questions(definition, answers)
+    }
 
 
 AUDIT_PAGE_SIZE = 50

@@ -53,6 +53,7 @@ from assessments.services import answers as answer_services
 from assessments.services import evidence as evidence_services
 from assessments.services import workflow
 from frameworks.models import Domain
+from frameworks.selectors import framework_content
 from maturity_portal.forms import posted
 from organisations import selectors as organisation_selectors
 from organisations.models import Organisation
@@ -188,17 +189,27 @@ def _question_url(assessment: Assessment, code: str, name: str = "question-save"
     return reverse(name, args=[assessment.pk, code])
 
 
-def _question_blocks(request, assessment, states, editable: bool, bound=None):
+def _question_blocks(
+    request, assessment, states, editable: bool, bound=None, not_asked: dict | None = None
+):
     """Each question with the HTML of its answer and evidence forms when it may be edited.
 
     An unbound form is rendered once per question and answer (``assessments.rendering``); a form
-    bound to a refused post is rendered as it is, with the person's input and its errors.
+    bound to a refused post is rendered as it is, with the person's input and its errors. A
+    question that earlier answers leave unasked says when it would be asked, and has no forms.
     """
     bound = bound or {}
+    not_asked = not_asked or {}
     blocks = []
     for state in states:
-        block = {"state": state, "editable": editable, "errors": None, "evidence_open": False}
-        if editable:
+        block = {
+            "state": state,
+            "editable": editable,
+            "errors": None,
+            "evidence_open": False,
+            "not_asked": not_asked.get(state.question.code, ""),
+        }
+        if editable and not block["not_asked"]:
             block |= _question_forms(request, assessment, state, bound)
         blocks.append(block)
     return blocks
@@ -282,7 +293,14 @@ def _render_domain(
         "confirm_form": confirm_form if confirm_form and confirm_form.count else None,
         "assessment": assessment,
         "domain": domain,
-        "blocks": _question_blocks(request, assessment, states, editable, bound),
+        "blocks": _question_blocks(
+            request,
+            assessment,
+            states,
+            editable,
+            bound,
+            not_asked=selectors.questions_not_asked(assessment=assessment),
+        ),
         "editable": editable,
         "open_for_editing": policy.is_open_for_editing(assessment),
         "failed_form": failed,
@@ -359,6 +377,7 @@ def question_save(request: HttpRequest, pk: int, question_code: str) -> HttpResp
                     announcement=selectors.stage_change_announcement(
                         domain=question.domain, before=before, after=result
                     ),
+                    followers=_conditional_blocks(request, assessment, question),
                 )
             messages.success(request, f"Your answer to {question.code} has been saved.")
             url = reverse("domain", args=[assessment.pk, question.domain.code])
@@ -395,8 +414,10 @@ def _question_fragment(
     saved=False,
     result=None,
     announcement="",
+    followers=(),
 ):
-    """The question swapped in place; after a save, the domain's score panel comes with it."""
+    """The question swapped in place; after a save, the domain's score panel comes with it, and
+    every question on the page asked only after earlier answers, shown or not as they now say."""
     bound = {state.question.code: form} if form is not None else {}
     [block] = _question_blocks(request, assessment, [state], True, bound)
     return render(
@@ -410,7 +431,36 @@ def _question_fragment(
             "result": result,
             "announcement": announcement,
             "fragment": True,
+            "followers": followers,
         },
+    )
+
+
+def _conditional_blocks(request, assessment, saved_question) -> list[dict]:
+    """The saved question's domain's conditional questions after it, for out-of-band swaps.
+
+    None (and no query) in a framework without conditions.
+    """
+    definition = framework_content(framework=assessment.cycle.framework).definition
+    if not definition.has_conditions:
+        return []
+    [domain] = [d for d in definition.domains if d.code == saved_question.domain.code]
+    codes = {q.code for q in domain.questions if q.shown_when is not None}
+    if not codes - {saved_question.code}:
+        return []
+    states = [
+        state
+        for state in selectors.questions_with_answers(
+            assessment=assessment, domain=saved_question.domain
+        )
+        if state.question.code in codes - {saved_question.code}
+    ]
+    return _question_blocks(
+        request,
+        assessment,
+        states,
+        True,
+        not_asked=selectors.questions_not_asked(assessment=assessment),
     )
 
 
@@ -591,12 +641,15 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
     states = selectors.questions_with_answers(assessment=assessment, provenance=False)
     if request.method == "GET" and can_submit:
         problems = workflow.submission_problems(assessment=assessment, states=states)
+    not_asked = selectors.questions_not_asked(assessment=assessment)
     return render(
         request,
         TEMPLATE.format("check_answers"),
         {
             "assessment": assessment,
-            "sections": _answer_sections(assessment, states, can_submit=can_submit),
+            "sections": _answer_sections(
+                assessment, states, can_submit=can_submit, not_asked=not_asked
+            ),
             "problems": problems,
             "can_submit": can_submit,
             "submit_attempted": request.method == "POST",
@@ -605,7 +658,9 @@ def check_answers(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _answer_sections(assessment, states, *, can_submit: bool) -> list[tuple[Domain, str]]:
+def _answer_sections(
+    assessment, states, *, can_submit: bool, not_asked: dict[str, str]
+) -> list[tuple[Domain, str]]:
     """Each domain with its answers' HTML, rendered again only when one of them has changed.
 
     Every change to an answer raises its version, and evidence changes its count, so the
@@ -624,9 +679,12 @@ def _answer_sections(assessment, states, *, can_submit: bool) -> list[tuple[Doma
                 (state.response.version if state.response else 0, len(state.evidence))
                 for state in group
             ),
+            # Answers elsewhere decide which of these are asked.
+            tuple(state.question.code in not_asked for state in group),
         )
         context = {
             "states": group,
+            "not_asked": not_asked,
             "can_submit": can_submit,
             "domain_url": reverse("domain", args=[assessment.pk, domain.code]),
         }

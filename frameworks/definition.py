@@ -81,6 +81,23 @@ class ShownWhenDef:
     combine: str
     conditions: tuple[ConditionDef, ...]
 
+    def describe(self, titles: dict[str, str]) -> str:
+        """In words, for the page: 'LG-02 (Digital strategy) is "Yes"'; titles by code."""
+        parts = []
+        for condition in self.conditions:
+            subject = f"{condition.question} ({titles.get(condition.question, '')})"
+            if condition.operator == "equals":
+                parts.append(f"{subject} is “{condition.value}”")
+            elif condition.operator == "one_of":
+                labels = " or ".join(f"“{label}”" for label in condition.value)
+                parts.append(f"{subject} is {labels}")
+            elif isinstance(condition.value, Decimal):
+                parts.append(f"{subject} is at least {condition.value.normalize():f}")
+            else:
+                parts.append(f"{subject} is “{condition.value}” or beyond")
+        joiner = " and " if self.combine == "all" else " or "
+        return joiner.join(parts)
+
     def as_json(self) -> dict:
         """As stored in the database: numbers as text, so that none loses a digit."""
         return {
@@ -171,3 +188,22 @@ class FrameworkDef:
     @property
     def question_count(self) -> int:
         return sum(len(domain.questions) for domain in self.domains)
+
+    @cached_property
+    def has_conditions(self) -> bool:
+        return any(q.shown_when for domain in self.domains for q in domain.questions)
+
+    def domains_conditioned_on(self, domain_code: str) -> frozenset[str]:
+        """The other domains with a question asked only after an answer in this domain."""
+        codes = {q.code for d in self.domains if d.code == domain_code for q in d.questions}
+        return frozenset(
+            domain.code
+            for domain in self.domains
+            if domain.code != domain_code
+            and any(
+                condition.question in codes
+                for question in domain.questions
+                if question.shown_when
+                for condition in question.shown_when.conditions
+            )
+        )

@@ -129,6 +129,10 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
     in 4 queries, updating two rows instead of replacing them all.
     """
     content = framework_content(framework=assessment.cycle.framework)
+    if content.definition.domains_conditioned_on(domain.code):
+        # An answer here decides which questions another domain asks: its result moves too.
+        assessment_results_refresh(assessments=[assessment])
+        return
     answers = assessment_answers(assessment_ids=[assessment.pk])[assessment.pk]
     scored = engine.rescore_domain(content.definition, answers, domain.code)
     [changed] = scored.domains

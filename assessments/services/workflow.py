@@ -27,6 +27,7 @@ from assessments.services.scoring import assessment_results_refresh, engine_answ
 from audit.models import AuditAction
 from audit.services import audit_record
 from frameworks.models import Domain, Framework, FrameworkStatus, Question
+from frameworks.scoring.rules import hidden_questions
 from frameworks.selectors import framework_content
 from organisations.models import Membership, Organisation
 from organisations.selectors import display_name, peer_groups_of
@@ -269,20 +270,30 @@ def submission_problems(
     """
     if states is None:
         states = questions_with_answers(assessment=assessment, provenance=False)
+    answers = {
+        state.question.code: engine_answer(
+            option_order=state.response.option.order if state.response.option else None,
+            selected_orders={option.order for option in state.selected},
+            number=state.response.number_value,
+            text=state.response.text_value,
+            not_applicable=state.response.is_not_applicable,
+        )
+        for state in states
+        if state.response is not None
+    }
+    # A question the earlier answers leave unasked is neither required nor to be confirmed.
+    not_asked = hidden_questions(
+        framework_content(framework=assessment.cycle.framework).definition, answers
+    )
     problems = []
     for state in states:
         question, response = state.question, state.response
+        if question.code in not_asked:
+            continue
         if response is not None and response.carried_forward:
             problems.append((question, "Confirm or change last year's answer"))
         elif question.mandatory and not (
-            response is not None
-            and engine_answer(
-                option_order=response.option.order if response.option else None,
-                selected_orders={option.order for option in state.selected},
-                number=response.number_value,
-                text=response.text_value,
-                not_applicable=response.is_not_applicable,
-            ).is_given_for(question)
+            question.code in answers and answers[question.code].is_given_for(question)
         ):
             problems.append((question, "Answer this question"))
     return problems

@@ -83,21 +83,32 @@ def is_shown(shown_when: ShownWhenDef, answers: AnswerSet, questions: Mapping[st
     return all(held) if shown_when.combine == "all" else any(held)
 
 
-def applicable(definition: FrameworkDef, answers: AnswerSet) -> AnswerSet:
-    """The answers as scoring sees them: a question whose condition does not hold is not asked.
+def hidden_questions(definition: FrameworkDef, answers: AnswerSet) -> frozenset[str]:
+    """The questions not asked: those whose conditions do not hold on these answers.
 
-    It counts as not applicable whatever answer is stored for it (the stored answer is kept, and
-    counts again once the condition holds). Conditions only look back, so one pass in framework
-    order settles every question, a hidden question's own dependents included.
+    Conditions only look back, so one pass in framework order settles every question, and a
+    question that is not asked counts as unanswered for the questions that depend on it.
     """
+    if not definition.has_conditions:
+        return frozenset()
     questions = {q.code: q for domain in definition.domains for q in domain.questions}
-    if not any(question.shown_when for question in questions.values()):
-        return answers
     seen = dict(answers)
+    hidden = set()
     for question in questions.values():
         if question.shown_when is not None and not is_shown(question.shown_when, seen, questions):
             seen[question.code] = NOT_ASKED
-    return seen
+            hidden.add(question.code)
+    return frozenset(hidden)
+
+
+def applicable(definition: FrameworkDef, answers: AnswerSet) -> AnswerSet:
+    """The answers as scoring sees them: a question not asked counts as not applicable,
+    whatever answer is stored for it (the stored answer is kept, and counts again once its
+    condition holds)."""
+    hidden = hidden_questions(definition, answers)
+    if not hidden:
+        return answers
+    return {**answers, **dict.fromkeys(hidden, NOT_ASKED)}
 
 
 # --- answer values -----------------------------------------------------------------------------

@@ -1,0 +1,126 @@
+"""Answering a framework with follow-up questions: asked or not as earlier answers say.
+
+D1-PC (percentage) is asked only when D1-YN is "Yes"; D2-01 likewise, from another domain.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from assessments.models import Response
+from assessments.services.workflow import submission_problems
+from frameworks.definition import ConditionDef, ShownWhenDef
+from frameworks.services import framework_import
+from tests.factories import (
+    PASSWORD,
+    OrganisationFactory,
+    answer_all,
+    assessment_in,
+    member,
+    open_cycle,
+    small_framework_definition,
+)
+
+YES, NO = "1", "2"  # D1-YN's options, by their order
+WHEN_YES = ShownWhenDef("all", (ConditionDef("D1-YN", "equals", "Yes"),))
+
+
+def with_follow_ups():
+    definition = small_framework_definition()
+    domains = []
+    for domain in definition.domains:
+        questions = tuple(
+            dataclasses.replace(question, shown_when=WHEN_YES)
+            if question.code in {"D1-PC", "D2-01"}
+            else question
+            for question in domain.questions
+        )
+        domains.append(dataclasses.replace(domain, questions=questions))
+    return dataclasses.replace(definition, domains=tuple(domains))
+
+
+@pytest.fixture
+def lead_and_assessment(db):
+    framework = framework_import(definition=with_follow_ups(), publish=True, user=None).framework
+    trust = OrganisationFactory()
+    lead = member(trust, "digital_lead", "lead")
+    assessment = assessment_in(trust, open_cycle(framework))
+    client = Client()
+    assert client.login(username="lead", password=PASSWORD)
+    return client, lead, assessment
+
+
+def save(client, assessment, code, answer, **extra):
+    version = (
+        Response.objects.filter(assessment=assessment, question__code=code)
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+    return client.post(
+        reverse("question-save", args=[assessment.pk, code]),
+        {f"{code}-answer": answer, f"{code}-version": version, f"{code}-comment": ""},
+        **extra,
+    )
+
+
+def page(client, assessment, domain="D1") -> str:
+    return client.get(reverse("domain", args=[assessment.pk, domain])).content.decode()
+
+
+def section(html: str, code: str) -> str:
+    return html.split(f'id="question-{code}"')[1].split("</section>")[0]
+
+
+def test_a_follow_up_disappears_and_comes_back_without_javascript(lead_and_assessment):
+    client, _, assessment = lead_and_assessment
+    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert 'name="D1-PC-answer"' in section(page(client, assessment), "D1-PC")
+    assert save(client, assessment, "D1-PC", "80").status_code == 302
+    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    hidden = section(page(client, assessment), "D1-PC")
+    assert "Not asked: this question is asked only when D1-YN (Board strategy) is “Yes”" in hidden
+    assert "The answer saved earlier is kept" in hidden
+    assert 'name="D1-PC-answer"' not in hidden
+    other_domain = section(page(client, assessment, "D2"), "D2-01")
+    assert "Not asked" in other_domain
+    # The stored answer is kept, and shown again once the condition holds.
+    assert Response.objects.get(assessment=assessment, question__code="D1-PC").number_value == 80
+    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert 'value="80' in section(page(client, assessment), "D1-PC")
+
+
+def test_with_htmx_the_follow_ups_on_the_page_change_with_the_save(lead_and_assessment):
+    client, _, assessment = lead_and_assessment
+    response = save(client, assessment, "D1-YN", NO, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="question-D1-PC" aria-labelledby="question-D1-PC-title" hx-swap-oob="true"' in html
+    assert "Not asked" in section(html, "D1-PC")
+    shown = save(client, assessment, "D1-YN", YES, HTTP_HX_REQUEST="true").content.decode()
+    assert 'name="D1-PC-answer"' in section(shown, "D1-PC")
+
+
+def test_submission_never_demands_a_question_that_is_not_asked(lead_and_assessment):
+    client, lead, assessment = lead_and_assessment
+    answer_all(assessment, lead)
+    Response.objects.filter(assessment=assessment, question__code__in=["D1-PC", "D2-01"]).delete()
+    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    assert submission_problems(assessment=assessment) == []
+    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    demanded = {question.code for question, _ in submission_problems(assessment=assessment)}
+    assert {"D1-PC", "D2-01"} <= demanded
+
+
+def test_check_your_answers_says_which_questions_were_not_asked(lead_and_assessment):
+    client, _, assessment = lead_and_assessment
+    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    html = client.get(reverse("check-answers", args=[assessment.pk])).content.decode()
+    assert "Not asked (asked only when D1-YN (Board strategy) is “Yes”)" in html
+    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    html = client.get(reverse("check-answers", args=[assessment.pk])).content.decode()
+    assert "Not asked" not in html
