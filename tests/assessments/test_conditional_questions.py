@@ -29,13 +29,14 @@ YES, NO = "1", "2"  # D1-YN's options, by their order
 WHEN_YES = ShownWhenDef("all", (ConditionDef("D1-YN", "equals", "Yes"),))
 
 
-def with_follow_ups():
-    definition = small_framework_definition()
+def with_follow_ups(follow_ups=frozenset({"D1-PC", "D2-01"}), **size):
+    """The small test framework with the given questions asked only when D1-YN is "Yes"."""
+    definition = small_framework_definition(**size)
     domains = []
     for domain in definition.domains:
         questions = tuple(
             dataclasses.replace(question, shown_when=WHEN_YES)
-            if question.code in {"D1-PC", "D2-01"}
+            if question.code in follow_ups or (follow_ups == "after D1" and domain.code != "D1")
             else question
             for question in domain.questions
         )
@@ -124,3 +125,37 @@ def test_check_your_answers_says_which_questions_were_not_asked(lead_and_assessm
     assert save(client, assessment, "D1-YN", YES).status_code == 302
     html = client.get(reverse("check-answers", args=[assessment.pk])).content.decode()
     assert "Not asked" not in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("answer", [YES, NO], ids=["follow-ups asked", "follow-ups not asked"])
+def test_a_domain_page_with_conditions_costs_the_same_queries_at_any_size(answer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for name, size in (
+        ("small", {"questions_per_domain": 2, "domains": 2}),
+        (
+            "large",
+            {
+                "questions_per_domain": 12,
+                "domains": 7,
+            },
+        ),
+    ):
+        definition = dataclasses.replace(with_follow_ups("after D1", **size), version=name)
+        framework = framework_import(definition=definition, publish=True, user=None).framework
+        trust = OrganisationFactory()
+        lead = member(trust, "digital_lead", name)
+        assessment = assessment_in(trust, open_cycle(framework, name=name))
+        answer_all(assessment, lead, mandatory_only=False)
+        client = Client()
+        assert client.login(username=name, password=PASSWORD)
+        assert save(client, assessment, "D1-YN", answer).status_code == 302
+        url = reverse("domain", args=[assessment.pk, "D2"])
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
