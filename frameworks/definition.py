@@ -175,6 +175,66 @@ class DomainDef:
 
 
 @dataclass(frozen=True)
+class PrerequisiteDef:
+    """What a technology needs: a domain at a stage or above, or an answer passing a test.
+
+    Exactly one of the two: ``domain`` with ``stage``, or ``condition`` (a test on a question's
+    answer, as in ``shown_when``). ``why`` says in a sentence why the technology needs it.
+    """
+
+    why: str
+    domain: str | None = None
+    stage: str | None = None
+    condition: ConditionDef | None = None
+
+
+@dataclass(frozen=True)
+class TechnologyDef:
+    """A medical technology a trust may adopt, and what it needs in place first."""
+
+    code: str
+    name: str
+    description: str
+    prerequisites: tuple[PrerequisiteDef, ...]
+
+    def as_json(self) -> dict:
+        """As stored with the framework; a test condition as in ``ShownWhenDef.as_json``."""
+        return {
+            "code": self.code,
+            "name": self.name,
+            "description": self.description,
+            "prerequisites": [
+                {"why": p.why, "domain": p.domain, "stage": p.stage}
+                if p.condition is None
+                else {
+                    "why": p.why,
+                    "condition": ShownWhenDef("all", (p.condition,)).as_json()["conditions"][0],
+                }
+                for p in self.prerequisites
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, stored: dict) -> TechnologyDef:
+        return cls(
+            code=stored["code"],
+            name=stored["name"],
+            description=stored["description"],
+            prerequisites=tuple(
+                PrerequisiteDef(why=p["why"], domain=p["domain"], stage=p["stage"])
+                if "condition" not in p
+                else PrerequisiteDef(
+                    why=p["why"],
+                    condition=ShownWhenDef.from_json(
+                        {"combine": "all", "conditions": [p["condition"]]}
+                    ).conditions[0],
+                )
+                for p in stored["prerequisites"]
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class FrameworkDef:
     code: str
     version: str
@@ -184,6 +244,7 @@ class FrameworkDef:
     overall_thresholds: tuple[tuple[str, Decimal], ...]
     stages: tuple[StageDef, ...]
     domains: tuple[DomainDef, ...] = field(default_factory=tuple)
+    technologies: tuple[TechnologyDef, ...] = ()
 
     @property
     def question_count(self) -> int:

@@ -64,6 +64,11 @@ class Framework(models.Model):
         max_length=16, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
     )
     overall_rule = models.CharField(max_length=16, choices=OverallRule.choices)
+    technologies = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Medical technologies and their prerequisites (TechnologyDef.as_json).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
 

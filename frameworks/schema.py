@@ -32,9 +32,11 @@ from frameworks.definition import (
     FrameworkDef,
     GateDef,
     OptionDef,
+    PrerequisiteDef,
     QuestionDef,
     ShownWhenDef,
     StageDef,
+    TechnologyDef,
 )
 
 MAX_TITLE_LENGTH = 80
@@ -44,6 +46,9 @@ DOMAIN_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
 QUESTION_CODE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9A-Z]+$")
 
 TOP_KEYS = ("code", "version", "name", "description", "overall", "stages", "domains")
+OPTIONAL_TOP_KEYS = ("technologies",)
+TECHNOLOGY_KEYS = ("code", "name", "description", "prerequisites")
+PREREQUISITE_KEYS = ("why", "domain", "stage", "question", *CONDITION_OPERATORS)
 OVERALL_KEYS = ("rule", "thresholds")
 STAGE_KEYS = ("code", "name", "descriptor")
 DOMAIN_KEYS = ("code", "name", "description", "weight", "thresholds", "questions")
@@ -220,7 +225,7 @@ class _Checker:
     # --- the document, top down -------------------------------------------------------------
 
     def framework(self, data: Any) -> FrameworkDef | None:
-        top = self.mapping(data, "(top level)", TOP_KEYS, TOP_KEYS)
+        top = self.mapping(data, "(top level)", (*TOP_KEYS, *OPTIONAL_TOP_KEYS), TOP_KEYS)
         if top is None:
             return None
         code = self.text(top, "code", "", FRAMEWORK_CODE)
@@ -248,6 +253,15 @@ class _Checker:
         raw_domains = top.get("domains") if isinstance(top.get("domains"), list) else []
         self.unique(raw_domains, lambda d: _get(d, "code"), "domains", "domain code")
         self.unique(raw_domains, lambda d: _get(d, "name"), "domains", "domain name")
+        domain_codes = [domain.code for domain in domains if domain is not None]
+        technologies = [
+            self.technology(item, f"technologies[{index}]", stage_codes, domain_codes)
+            for index, item in enumerate(self.sequence(top, "technologies", "", 1))
+        ]
+        raw_technologies = top.get("technologies") or []
+        if isinstance(raw_technologies, list):
+            self.unique(raw_technologies, lambda t: _get(t, "code"), "technologies", "code")
+            self.unique(raw_technologies, lambda t: _get(t, "name"), "technologies", "name")
         if self.errors:
             return None
         return FrameworkDef(
@@ -259,7 +273,63 @@ class _Checker:
             overall_thresholds=overall_thresholds,
             stages=tuple(stages),
             domains=tuple(domains),
+            technologies=tuple(technologies),
         )
+
+    def technology(
+        self, item: Any, path: str, stage_codes: list[str], domain_codes: list[str]
+    ) -> TechnologyDef | None:
+        """A technology and its prerequisites; read after every question, so any may be named."""
+        if self.mapping(item, path, TECHNOLOGY_KEYS, TECHNOLOGY_KEYS) is None:
+            return None
+        code = self.text(item, "code", path, FRAMEWORK_CODE)
+        name = self.text(item, "name", path)
+        description = self.text(item, "description", path)
+        prerequisites = [
+            self.prerequisite(raw, f"{path}.prerequisites[{index}]", stage_codes, domain_codes)
+            for index, raw in enumerate(self.sequence(item, "prerequisites", path, 1))
+        ]
+        if None in (code, name, description) or None in prerequisites or not prerequisites:
+            return None
+        return TechnologyDef(
+            code=code, name=name, description=description, prerequisites=tuple(prerequisites)
+        )
+
+    def prerequisite(
+        self, item: Any, path: str, stage_codes: list[str], domain_codes: list[str]
+    ) -> PrerequisiteDef | None:
+        if self.mapping(item, path, PREREQUISITE_KEYS, ("why",)) is None:
+            return None
+        why = self.text(item, "why", path)
+        tests = [key for key in ("question", *CONDITION_OPERATORS) if key in item]
+        if "domain" in item or "stage" in item:
+            if tests:
+                self.error(path, "names a domain or a question, not both")
+                return None
+            domain = self.text(item, "domain", path)
+            stage = self.text(item, "stage", path)
+            if domain is None or stage is None:
+                self.error(path, "a domain prerequisite needs both domain and stage")
+                return None
+            if domain not in domain_codes:
+                self.error(_join(path, "domain"), f"{domain!r} is not one of the domains")
+                return None
+            if stage not in stage_codes:
+                self.error(_join(path, "stage"), f"{stage!r} is not one of the stages")
+                return None
+            if stage == stage_codes[0]:
+                self.error(
+                    _join(path, "stage"), "every domain reaches the first stage: name a later one"
+                )
+                return None
+            return None if why is None else PrerequisiteDef(why=why, domain=domain, stage=stage)
+        if "question" not in item:
+            self.error(path, "needs a domain and a stage, or a question and a test")
+            return None
+        condition = self.condition({key: item[key] for key in tests}, path, None)
+        if why is None or condition is None:
+            return None
+        return PrerequisiteDef(why=why, condition=condition)
 
     def stages(self, top: dict) -> list[StageDef]:
         raw = self.sequence(top, "stages", "", 2)
@@ -647,6 +717,19 @@ def dump_framework(definition: FrameworkDef) -> str:
         ],
         "domains": [_domain_document(domain) for domain in definition.domains],
     }
+    if definition.technologies:
+        document["technologies"] = [
+            {
+                "code": technology.code,
+                "name": technology.name,
+                "description": technology.description,
+                "prerequisites": [
+                    _prerequisite_document(prerequisite)
+                    for prerequisite in technology.prerequisites
+                ],
+            }
+            for technology in definition.technologies
+        ]
     return yaml.dump(
         document,
         Dumper=_CanonicalDumper,
@@ -698,16 +781,24 @@ def _question_document(question: QuestionDef) -> dict:
     if question.shown_when is not None:
         document["shown_when"] = {
             question.shown_when.combine: [
-                {
-                    "question": condition.question,
-                    condition.operator: list(condition.value)
-                    if isinstance(condition.value, tuple)
-                    else condition.value,
-                }
-                for condition in question.shown_when.conditions
+                _condition_document(condition) for condition in question.shown_when.conditions
             ]
         }
     return document
+
+
+def _condition_document(condition: ConditionDef) -> dict:
+    value = condition.value
+    return {
+        "question": condition.question,
+        condition.operator: list(value) if isinstance(value, tuple) else value,
+    }
+
+
+def _prerequisite_document(prerequisite: PrerequisiteDef) -> dict:
+    if prerequisite.condition is not None:
+        return {**_condition_document(prerequisite.condition), "why": prerequisite.why}
+    return {"domain": prerequisite.domain, "stage": prerequisite.stage, "why": prerequisite.why}
 
 
 def _option_document(option: OptionDef) -> dict:

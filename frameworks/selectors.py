@@ -18,6 +18,7 @@ from frameworks.definition import (
     QuestionDef,
     ShownWhenDef,
     StageDef,
+    TechnologyDef,
 )
 from frameworks.models import AnswerOption, Domain, Framework, Question, Stage, StageThreshold
 
@@ -53,6 +54,7 @@ def framework_definition(*, framework: Framework) -> FrameworkDef:
         description=framework.description,
         overall_rule=framework.overall_rule,
         overall_thresholds=_ordered_thresholds(thresholds_by_domain[None]),
+        technologies=tuple(TechnologyDef.from_json(stored) for stored in framework.technologies),
         stages=tuple(
             StageDef(code=stage.code, name=stage.name, descriptor=stage.descriptor)
             for stage in stages

@@ -198,6 +198,7 @@ def _framework_create(*, definition: FrameworkDef) -> Framework:
         name=definition.name,
         description=definition.description,
         overall_rule=definition.overall_rule,
+        technologies=[technology.as_json() for technology in definition.technologies],
     )
     stages = Stage.objects.bulk_create(
         Stage(

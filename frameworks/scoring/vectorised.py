@@ -68,7 +68,7 @@ def score_frame(
     respondent_index = pd.Index(
         pd.unique(answers["respondent"]) if respondents is None else list(respondents)
     )
-    answers = _applicable(definition, answers, respondent_index)
+    answers = applicable_frame(definition, answers, respondent_index)
     column = question_index.get_indexer(answers["question"])
     row = respondent_index.get_indexer(answers["respondent"])
     if (column < 0).any():
@@ -134,7 +134,7 @@ def score_frame(
 NO_SCORE = -1  # in a column of tenths: the respondent has no score there
 
 
-def _applicable(
+def applicable_frame(
     definition: FrameworkDef, answers: pd.DataFrame, respondents: pd.Index
 ) -> pd.DataFrame:
     """``rules.applicable`` for every respondent at once: each question whose condition does not
@@ -146,7 +146,7 @@ def _applicable(
         return answers
     for question in conditional:
         tests = [
-            _respondents_passing(condition, questions[condition.question], answers, respondents)
+            respondents_passing(condition, questions[condition.question], answers, respondents)
             for condition in question.shown_when.conditions
         ]
         shown = (
@@ -172,7 +172,7 @@ def _applicable(
     return answers
 
 
-def _respondents_passing(condition, question, answers: pd.DataFrame, respondents: pd.Index):
+def respondents_passing(condition, question, answers: pd.DataFrame, respondents: pd.Index):
     """A boolean per respondent: whether their answer to ``question`` passes the test."""
     rows = answers[(answers["question"] == question.code) & ~answers["not_applicable"]]
     labels = [option.label for option in question.options]

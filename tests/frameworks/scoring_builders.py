@@ -14,9 +14,11 @@ from frameworks.definition import (
     FrameworkDef,
     GateDef,
     OptionDef,
+    PrerequisiteDef,
     QuestionDef,
     ShownWhenDef,
     StageDef,
+    TechnologyDef,
 )
 from frameworks.scoring.rules import Answer
 
@@ -193,9 +195,47 @@ def generated_question(draw, code: str, stage_codes: list[str]) -> QuestionDef:
 
 
 @st.composite
-def generated_framework(draw, *, conditions: bool = False) -> FrameworkDef:
+def generated_technologies(
+    draw, domains: list[DomainDef], stage_codes: list[str], *, monotonic: bool
+) -> tuple[TechnologyDef, ...]:
+    """Technologies with domain-stage and answer prerequisites. ``monotonic`` keeps to tests a
+    better answer can only pass more often: a stage or above, and "at least" on scales and
+    percentages."""
+    questions = [q for domain_def in domains for q in domain_def.questions if q.type != "free_text"]
+    if monotonic:
+        questions = [q for q in questions if q.type in ("scale", "percentage")]
+    technologies = []
+    for number in range(draw(st.integers(1, 3))):
+        prerequisites = []
+        for _ in range(draw(st.integers(1, 3))):
+            if questions and draw(st.booleans()):
+                target = draw(st.sampled_from(questions))
+                condition = draw(generated_condition(target))
+                if monotonic and target.type == "scale":
+                    label = draw(st.sampled_from([option.label for option in target.options]))
+                    condition = ConditionDef(target.code, "at_least", label)
+                prerequisites.append(PrerequisiteDef(why="Because.", condition=condition))
+            elif len(stage_codes) > 1:
+                prerequisites.append(
+                    PrerequisiteDef(
+                        why="Because.",
+                        domain=draw(st.sampled_from([d.code for d in domains])),
+                        stage=draw(st.sampled_from(stage_codes[1:])),
+                    )
+                )
+        if prerequisites:
+            technologies.append(
+                TechnologyDef(f"tech-{number}", f"Technology {number}", "t", tuple(prerequisites))
+            )
+    return tuple(technologies)
+
+
+@st.composite
+def generated_framework(
+    draw, *, conditions: bool = False, technologies: str | None = None
+) -> FrameworkDef:
     """A valid framework; with ``conditions``, often with questions asked only when earlier
-    answers hold."""
+    answers hold; with ``technologies`` ("any" or "monotonic"), technologies to adopt."""
     stage_count = draw(st.integers(2, 5))
     stage_codes = [f"s{i}" for i in range(stage_count)]
     stages = tuple(StageDef(code=c, name=c.upper(), descriptor=c) for c in stage_codes)
@@ -219,6 +259,11 @@ def generated_framework(draw, *, conditions: bool = False) -> FrameworkDef:
     if conditions and draw(st.booleans()):
         domains = draw(with_conditions(domains))
     overall = draw(increasing_thresholds(stage_count - 1))
+    adoptable = (
+        draw(generated_technologies(domains, stage_codes, monotonic=technologies == "monotonic"))
+        if technologies
+        else ()
+    )
     return FrameworkDef(
         code="generated",
         version="1",
@@ -228,6 +273,7 @@ def generated_framework(draw, *, conditions: bool = False) -> FrameworkDef:
         overall_thresholds=tuple(zip(stage_codes[1:], overall, strict=True)),
         stages=stages,
         domains=tuple(domains),
+        technologies=adoptable,
     )
 
 

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frameworks.scoring.engine import overall_result, score_assessment, score_domains
+from frameworks.scoring.readiness import readiness_frame, technology_readiness
 from frameworks.scoring.rules import (
     Answer,
     applicable,
@@ -181,3 +182,52 @@ def assert_same_score(vectorised: float, one_by_one: float | None) -> None:
         assert math.isnan(vectorised)
     else:
         assert math.isclose(vectorised, one_by_one, rel_tol=1e-12, abs_tol=1e-9)
+
+
+@st.composite
+def adoptable_framework_and_answers(draw, sets: int = 1, *, technologies: str):
+    definition = draw(
+        generated_framework(conditions=technologies == "any", technologies=technologies)
+    )
+    return definition, [draw(generated_answers(definition)) for _ in range(sets)]
+
+
+def stages_of(definition, answers) -> dict[str, str | None]:
+    return {domain.code: domain.stage for domain in score_domains(definition, answers)}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(adoptable_framework_and_answers(sets=4, technologies="any"))
+def test_readiness_vectorised_equals_one_by_one(case):
+    definition, answer_sets = case
+    frame = answers_frame(dict(enumerate(answer_sets)))
+    scored = score_frame(definition, frame, respondents=range(len(answer_sets)))
+    ready = readiness_frame(definition, frame, scored)
+    for respondent, answers in enumerate(answer_sets):
+        for readiness in technology_readiness(definition, answers, stages_of(definition, answers)):
+            assert bool(ready.loc[respondent, f"{readiness.code}.ready"]) == readiness.ready
+            assert readiness.ready == (not readiness.unmet)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(adoptable_framework_and_answers(technologies="monotonic"), st.data())
+def test_raising_any_answer_never_turns_ready_into_not_yet(case, data):
+    definition, [answers] = case
+    candidates = [
+        question
+        for domain in definition.domains
+        for question in domain.questions
+        if raised(question, answers.get(question.code))
+    ]
+    if not candidates:
+        return
+    question = data.draw(st.sampled_from(candidates))
+    better = {
+        **answers,
+        question.code: data.draw(st.sampled_from(raised(question, answers[question.code]))),
+    }
+    before = technology_readiness(definition, answers, stages_of(definition, answers))
+    after = technology_readiness(definition, better, stages_of(definition, better))
+    for was, now in zip(before, after, strict=True):
+        assert now.ready or not was.ready, (was, now)
+        assert set(now.unmet) <= set(was.unmet)
