@@ -242,6 +242,11 @@ class AssessmentResult(models.Model):
     explanation = models.JSONField(
         default=dict, help_text="Why the overall stage is what it is, and what the next needs."
     )
+    readiness = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Per technology the framework lists: ready or not, and what is not yet met.",
+    )
     engine_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
 

@@ -91,6 +91,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             overall_stage=content.stage_by_code.get(scored.overall.stage),
             incomplete=scored.overall.incomplete,
             explanation=_overall_record(scored.overall_explanation),
+            readiness=readiness_record(scored.readiness),
             engine_version=scored.engine_version,
             computed_at=now,
         )
@@ -152,9 +153,31 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
         overall_stage=content.stage_by_code.get(scored.overall.stage),
         incomplete=scored.overall.incomplete,
         explanation=_overall_record(scored.overall_explanation),
+        readiness=readiness_record(scored.readiness),
         engine_version=scored.engine_version,
         computed_at=timezone.now(),
     )
+
+
+def readiness_record(readiness) -> list[dict]:
+    """Each technology's readiness as JSON: what the dashboard and the board pack show."""
+    return [
+        {
+            "code": item.code,
+            "name": item.name,
+            "ready": item.ready,
+            "unmet": [
+                {
+                    "why": prerequisite.why,
+                    "domain": prerequisite.domain,
+                    "stage": prerequisite.stage,
+                    "question": prerequisite.condition.question if prerequisite.condition else None,
+                }
+                for prerequisite in item.unmet
+            ],
+        }
+        for item in readiness
+    ]
 
 
 def _overall_record(explanation) -> dict:

@@ -15,9 +15,10 @@ from frameworks.scoring.explain import (
     explain_domain,
     explain_overall,
 )
+from frameworks.scoring.readiness import Readiness, technology_readiness
 from frameworks.scoring.rules import AnswerSet, applicable, domain_facts, shown_score
 
-ENGINE_VERSION = "2.0.0"
+ENGINE_VERSION = "2.1.0"  # 2.1: questions asked on condition; technology readiness
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class AssessmentResult:
     domains: tuple[DomainResult, ...]
     overall: OverallResult
     overall_explanation: OverallExplanation
+    readiness: tuple[Readiness, ...] = ()  # one per technology the framework lists
     engine_version: str = field(default=ENGINE_VERSION)
 
 
@@ -142,7 +144,14 @@ def rescore_domain(
         overall.score,
         overall.stage,
     )
-    return AssessmentResult(domains=(changed,), overall=overall, overall_explanation=explanation)
+    return AssessmentResult(
+        domains=(changed,),
+        overall=overall,
+        overall_explanation=explanation,
+        readiness=technology_readiness(
+            definition, answers, {outcome.code: outcome.stage for outcome in outcomes}
+        ),
+    )
 
 
 def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> AssessmentResult:
@@ -172,5 +181,10 @@ def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> Assessment
         overall.stage,
     )
     return AssessmentResult(
-        domains=tuple(domains), overall=overall, overall_explanation=explanation
+        domains=tuple(domains),
+        overall=overall,
+        overall_explanation=explanation,
+        readiness=technology_readiness(
+            definition, answers, {result.code: result.stage for result in domains}
+        ),
     )

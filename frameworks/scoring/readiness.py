@@ -5,7 +5,7 @@ Pure Python, no Django, like the rest of the engine. A technology is ready when 
 prerequisite holds; otherwise the result names each unmet one with what it needs and why. Every
 unmet prerequisite is needed, and each is one change (a domain raised to a stage, or one answer
 changed), so the unmet list is the fewest changes that would make the trust ready.
-``readiness_frame`` gives the same answer for many trusts at once.
+``vectorised.readiness_frame`` gives the same answer for many trusts at once.
 """
 
 from __future__ import annotations
@@ -13,12 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
 from frameworks.definition import FrameworkDef, PrerequisiteDef, TechnologyDef
 from frameworks.scoring.rules import AnswerSet, applicable, condition_holds
-from frameworks.scoring.vectorised import applicable_frame, respondents_passing
 
 
 @dataclass(frozen=True)
@@ -74,26 +70,3 @@ def _readiness(definition, technology: TechnologyDef, answers, domain_stages) ->
         if not prerequisite_met(definition, prerequisite, answers, domain_stages)
     )
     return Readiness(technology.code, technology.name, ready=not unmet, unmet=unmet)
-
-
-def readiness_frame(
-    definition: FrameworkDef, answers: pd.DataFrame, scored: pd.DataFrame
-) -> pd.DataFrame:
-    """``<technology>.ready`` for every respondent of ``scored`` (``score_frame``'s output, whose
-    index is the respondents), from the same long answers frame: identical to
-    ``technology_readiness`` one by one."""
-    respondents = scored.index
-    seen = applicable_frame(definition, answers, respondents)
-    order = {stage.code: index for index, stage in enumerate(definition.stages)}
-    result = {}
-    for technology in definition.technologies:
-        ready = np.ones(len(respondents), dtype=bool)
-        for prerequisite in technology.prerequisites:
-            if prerequisite.condition is None:
-                reached = scored[f"{prerequisite.domain}.stage"].map(order)
-                ready &= (reached >= order[prerequisite.stage]).to_numpy(dtype=bool)
-            else:
-                question = definition_question(definition, prerequisite.condition.question)
-                ready &= respondents_passing(prerequisite.condition, question, seen, respondents)
-        result[f"{technology.code}.ready"] = ready
-    return pd.DataFrame(result, index=respondents)

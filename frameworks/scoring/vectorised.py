@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from frameworks.definition import FrameworkDef
+from frameworks.scoring.readiness import definition_question
 from frameworks.scoring.rules import AnswerSet, percentage_hundredths
 
 PERCENT_DENOMINATOR = 10_000  # a percentage is read to hundredths: value = hundredths ÷ 10,000
@@ -338,3 +339,26 @@ def _overall(definition: FrameworkDef, tenths, stages, missing):
                 np.full(len(overall_tenths), len(definition.stages)),
             )
     return overall_tenths, stage, missing.any(axis=1)
+
+
+def readiness_frame(
+    definition: FrameworkDef, answers: pd.DataFrame, scored: pd.DataFrame
+) -> pd.DataFrame:
+    """``<technology>.ready`` for every respondent of ``scored`` (``score_frame``'s output, whose
+    index is the respondents), from the same long answers frame: identical to
+    ``technology_readiness`` one by one."""
+    respondents = scored.index
+    seen = applicable_frame(definition, answers, respondents)
+    order = {stage.code: index for index, stage in enumerate(definition.stages)}
+    result = {}
+    for technology in definition.technologies:
+        ready = np.ones(len(respondents), dtype=bool)
+        for prerequisite in technology.prerequisites:
+            if prerequisite.condition is None:
+                reached = scored[f"{prerequisite.domain}.stage"].map(order)
+                ready &= (reached >= order[prerequisite.stage]).to_numpy(dtype=bool)
+            else:
+                question = definition_question(definition, prerequisite.condition.question)
+                ready &= respondents_passing(prerequisite.condition, question, seen, respondents)
+        result[f"{technology.code}.ready"] = ready
+    return pd.DataFrame(result, index=respondents)

@@ -159,3 +159,34 @@ def test_a_domain_page_with_conditions_costs_the_same_queries_at_any_size(answer
             assert client.get(url).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1], counts
+
+
+@pytest.mark.django_db
+def test_readiness_is_stored_with_the_scores_and_follows_each_save():
+    from assessments.models import AssessmentResult
+    from frameworks.definition import PrerequisiteDef, TechnologyDef
+
+    technology = TechnologyDef(
+        "shared-records",
+        "Shared care records",
+        "Records shared across providers.",
+        (
+            PrerequisiteDef(why="Needs a strategy.", condition=WHEN_YES.conditions[0]),
+            PrerequisiteDef(why="Needs D1 established.", domain="D1", stage="established"),
+        ),
+    )
+    definition = dataclasses.replace(with_follow_ups(), technologies=(technology,))
+    framework = framework_import(definition=definition, publish=True, user=None).framework
+    trust = OrganisationFactory()
+    lead = member(trust, "digital_lead", "lead")
+    assessment = assessment_in(trust, open_cycle(framework))
+    answer_all(assessment, lead, mandatory_only=False)
+    client = Client()
+    assert client.login(username="lead", password=PASSWORD)
+    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
+    assert stored["code"] == "shared-records" and not stored["ready"]
+    assert "Needs a strategy." in [unmet["why"] for unmet in stored["unmet"]]
+    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
+    assert "Needs a strategy." not in [unmet["why"] for unmet in stored["unmet"]]

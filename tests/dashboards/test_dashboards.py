@@ -353,3 +353,33 @@ def test_a_signed_off_trust_sees_its_place_among_each_peer_group(population):
     assert "Among all trusts in England" in html
     assert f"scores higher than 50% of the other {national.n - 1} trusts" in html
     assert f"Among trusts in {trust.region.name}" in html
+
+
+def test_the_trust_dashboard_says_what_each_technology_still_needs(population):
+    from assessments.models import AssessmentResult
+
+    trust, board = _board_member(population)
+    latest = Assessment.objects.filter(organisation=trust).order_by("-cycle__opens_on").first()
+    AssessmentResult.objects.filter(assessment=latest).update(
+        readiness=[
+            {"code": "ai", "name": "AI diagnostic tools", "ready": True, "unmet": []},
+            {
+                "code": "rpm",
+                "name": "Remote patient monitoring",
+                "ready": False,
+                "unmet": [
+                    {
+                        "why": "Devices need resilient infrastructure.",
+                        "domain": "D1",
+                        "stage": "established",
+                        "question": None,
+                    },
+                ],
+            },
+        ]
+    )
+    html = signed_in(board).get(reverse("trust-dashboard", args=[trust.ods_code])).content.decode()
+    section = html.split('id="readiness"')[1].split("</dl>")[0]
+    assert "AI diagnostic tools" in section and "Ready" in section
+    assert "Not yet" in section
+    assert "D1 at Established or above: Devices need resilient infrastructure." in section

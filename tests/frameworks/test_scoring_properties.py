@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frameworks.scoring.engine import overall_result, score_assessment, score_domains
-from frameworks.scoring.readiness import readiness_frame, technology_readiness
+from frameworks.scoring.readiness import technology_readiness
 from frameworks.scoring.rules import (
     Answer,
     applicable,
@@ -17,7 +17,7 @@ from frameworks.scoring.rules import (
     gate_met,
     is_shown,
 )
-from frameworks.scoring.vectorised import answers_frame, score_frame
+from frameworks.scoring.vectorised import answers_frame, readiness_frame, score_frame
 
 from .scoring_builders import generated_answer, generated_answers, generated_framework
 
