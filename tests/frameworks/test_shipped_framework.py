@@ -72,3 +72,47 @@ def test_scale_options_describe_each_stage_in_words(definition):
                 labels = [option.label for option in question.options]
                 assert len(set(labels)) == 4, question.code
                 assert all(len(label.split()) >= 4 for label in labels), question.code
+
+
+NEXT_VERSION = SHIPPED.with_name("nhs-digital-maturity-2026.2.yaml")
+SEED_TECHNOLOGIES = {
+    "AI diagnostic tools",
+    "Remote patient monitoring",
+    "Cloud-hosted clinical systems",
+    "Shared care records across providers",
+    "Connected medical devices",
+}
+
+
+def test_the_next_version_adds_technologies_and_a_follow_up_and_changes_nothing_else(definition):
+    import dataclasses
+
+    from frameworks.schema import dump_framework
+
+    following = read_framework_file(NEXT_VERSION)
+    assert following.version == "2026.2"
+    assert {technology.name for technology in following.technologies} == SEED_TECHNOLOGIES
+    assert all(
+        prerequisite.why.endswith(".")
+        for technology in following.technologies
+        for prerequisite in technology.prerequisites
+    )
+    conditional = {
+        q.code: q.shown_when for d in following.domains for q in d.questions if q.shown_when
+    }
+    assert list(conditional) == ["CS-03"]
+    assert conditional["CS-03"].conditions[0].question == "CS-02"
+    without = dataclasses.replace(
+        following,
+        version=definition.version,
+        technologies=(),
+        domains=tuple(
+            dataclasses.replace(
+                d,
+                questions=tuple(dataclasses.replace(q, shown_when=None) for q in d.questions),
+            )
+            for d in following.domains
+        ),
+    )
+    assert without == definition
+    assert NEXT_VERSION.read_text(encoding="utf-8") == dump_framework(following)
