@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.models import Assessment, AssessmentResult, DomainResult, Response
+from frameworks.definition import ShownWhenDef
 from frameworks.models import Domain
 from frameworks.scoring import engine
 from frameworks.scoring.explain import Explanation
@@ -91,7 +92,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             overall_stage=content.stage_by_code.get(scored.overall.stage),
             incomplete=scored.overall.incomplete,
             explanation=_overall_record(scored.overall_explanation),
-            readiness=readiness_record(scored.readiness),
+            readiness=readiness_record(scored.readiness, content),
             engine_version=scored.engine_version,
             computed_at=now,
         )
@@ -153,14 +154,24 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
         overall_stage=content.stage_by_code.get(scored.overall.stage),
         incomplete=scored.overall.incomplete,
         explanation=_overall_record(scored.overall_explanation),
-        readiness=readiness_record(scored.readiness),
+        readiness=readiness_record(scored.readiness, content),
         engine_version=scored.engine_version,
         computed_at=timezone.now(),
     )
 
 
-def readiness_record(readiness) -> list[dict]:
-    """Each technology's readiness as JSON: what the dashboard and the board pack show."""
+def readiness_record(readiness, content) -> list[dict]:
+    """Each technology's readiness as JSON, each unmet prerequisite said in words (``what``)
+    beside why it matters: what the dashboard and the board pack show."""
+    titles = {question.code: question.title for question in content.questions}
+    domain_names = {domain.code: domain.name for domain in content.domains}
+
+    def what(prerequisite) -> str:
+        if prerequisite.condition is not None:
+            return ShownWhenDef("all", (prerequisite.condition,)).describe(titles)
+        stage = content.stage_by_code[prerequisite.stage].name
+        return f"{domain_names[prerequisite.domain]} at {stage} or above"
+
     return [
         {
             "code": item.code,
@@ -168,6 +179,7 @@ def readiness_record(readiness) -> list[dict]:
             "ready": item.ready,
             "unmet": [
                 {
+                    "what": what(prerequisite),
                     "why": prerequisite.why,
                     "domain": prerequisite.domain,
                     "stage": prerequisite.stage,

@@ -187,6 +187,7 @@ def test_readiness_is_stored_with_the_scores_and_follows_each_save():
     [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
     assert stored["code"] == "shared-records" and not stored["ready"]
     assert "Needs a strategy." in [unmet["why"] for unmet in stored["unmet"]]
+    assert "D1-YN (Board strategy) is “Yes”" in [unmet["what"] for unmet in stored["unmet"]]
     assert save(client, assessment, "D1-YN", YES).status_code == 302
     [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
     assert "Needs a strategy." not in [unmet["why"] for unmet in stored["unmet"]]

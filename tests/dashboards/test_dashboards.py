@@ -369,6 +369,7 @@ def test_the_trust_dashboard_says_what_each_technology_still_needs(population):
                 "ready": False,
                 "unmet": [
                     {
+                        "what": "Domain 1 at Established or above",
                         "why": "Devices need resilient infrastructure.",
                         "domain": "D1",
                         "stage": "established",
@@ -382,4 +383,4 @@ def test_the_trust_dashboard_says_what_each_technology_still_needs(population):
     section = html.split('id="readiness"')[1].split("</dl>")[0]
     assert "AI diagnostic tools" in section and "Ready" in section
     assert "Not yet" in section
-    assert "D1 at Established or above: Devices need resilient infrastructure." in section
+    assert "Domain 1 at Established or above: Devices need resilient infrastructure." in section
