@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
+
 from dashboards.selectors import NationalDashboard, TrustDashboard
 
 FONT = {"family": "Frutiger W01, Arial, sans-serif", "size": 14, "color": "#212b32"}
@@ -524,8 +526,69 @@ def movement_chart(dashboard: NationalDashboard) -> Chart:
     return Chart("movement", "Movement since last year", summary, table, figure)
 
 
+def readiness_chart(dashboard: NationalDashboard) -> Chart:
+    minimum = dashboard.min_peers or settings.BENCHMARK_MIN_PEERS
+    table = Table(
+        caption=f"Share of signed-off trusts ready to adopt each technology (%), "
+        f"{dashboard.cycle.name}; groups of fewer than {minimum} trusts show none",
+        row_heading="Trusts",
+        headings=tuple(name for _, name in dashboard.technologies),
+        rows=tuple(
+            Row(
+                f"{row.label} ({row.n} trusts)",
+                tuple(
+                    Cell("Too few", None)
+                    if row.shares.get(code) is None
+                    else Cell(f"{row.shares[code]:.1f}%", row.shares[code])
+                    for code, _ in dashboard.technologies
+                ),
+            )
+            for row in dashboard.readiness_rows
+        ),
+    )
+    total = dashboard.readiness_rows[-1]
+    known = [
+        (total.shares[code], name)
+        for code, name in dashboard.technologies
+        if total.shares.get(code) is not None
+    ]
+    summary = (
+        f"Most ready: {max(known)[1]} ({max(known)[0]:.1f}%); least ready: {min(known)[1]} "
+        f"({min(known)[0]:.1f}%)."
+        if known
+        else "Too few trusts have signed off to show shares yet."
+    )
+    figure = {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": list(table.headings),
+                "y": [r.header for r in table.rows],
+                "z": [[cell.value for cell in r.cells] for r in table.rows],
+                "text": [[cell.text for cell in r.cells] for r in table.rows],
+                "texttemplate": "%{text}",
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": "Cividis",
+                "colorbar": {"title": {"text": "% ready"}},
+                "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": _layout(
+            height=160 + 36 * len(table.rows),
+            xaxis={"side": "top", "tickangle": -20, "automargin": True},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+    return Chart("readiness", "Ready to adopt medical technologies", summary, table, figure)
+
+
 def national_charts(dashboard: NationalDashboard) -> list[Chart]:
     charts = [completion_chart(dashboard)]
+    if dashboard.readiness_rows:
+        charts.append(readiness_chart(dashboard))
     if dashboard.run is not None:
         charts += [stage_distribution_chart(dashboard), heat_map_chart(dashboard)]
     if dashboard.movements:

@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -379,6 +380,15 @@ class Movement:
 
 
 @dataclass(frozen=True)
+class ReadinessRow:
+    """One peer group's signed-off trusts: the share ready for each technology."""
+
+    label: str
+    n: int
+    shares: dict[str, float | None]  # technology code -> % ready; None: too few to show
+
+
+@dataclass(frozen=True)
 class NationalDashboard:
     cycle: Cycle
     cycles: list[Cycle]
@@ -394,6 +404,8 @@ class NationalDashboard:
     trusts: tuple[TrustRow, ...]
     min_peers: int | None = None
     statuses: tuple[tuple[str, str], ...] = field(default=())
+    technologies: tuple[tuple[str, str], ...] = ()  # (code, name) the cycle's framework lists
+    readiness_rows: tuple[ReadinessRow, ...] = ()
 
 
 COMPLETION_STATUSES = (
@@ -593,6 +605,57 @@ def national_dashboard(
         trusts=tuple(trusts),
         min_peers=run.min_peers if run else None,
         statuses=COMPLETION_STATUSES,
+        technologies=tuple((t.code, t.name) for t in content.definition.technologies),
+        readiness_rows=_readiness_rows(cycle, trusts, icb=icb)
+        if content.definition.technologies
+        else (),
+    )
+
+
+def _readiness_rows(
+    cycle: Cycle, trusts: list[TrustRow], *, icb: IntegratedCareBoard | None
+) -> tuple[ReadinessRow, ...]:
+    """Shares of signed-off trusts ready for each technology, from their stored results: by
+    region and trust type, then England (or the ICB's trusts, by type, then the ICB). Groups of
+    fewer than ``BENCHMARK_MIN_PEERS`` trusts show no share. One query."""
+    by_trust = {row.organisation_id: row for row in trusts}
+    stored = Assessment.objects.filter(
+        cycle=cycle,
+        status=AssessmentStatus.SIGNED_OFF,
+        organisation_id__in=list(by_trust),
+        result__isnull=False,
+    ).values_list("organisation_id", "result__readiness")
+    groups: dict[str, list[dict[str, bool]]] = {}
+    everyone = []
+    for organisation_id, readiness in stored:
+        row = by_trust[organisation_id]
+        ready = {item["code"]: item["ready"] for item in readiness or []}
+        everyone.append(ready)
+        if icb is None:
+            groups.setdefault(row.region_name, []).append(ready)
+        groups.setdefault(f"{row.trust_type_label} trusts", []).append(ready)
+    codes = [
+        technology.code
+        for technology in framework_content(framework=cycle.framework).definition.technologies
+    ]
+    minimum = settings.BENCHMARK_MIN_PEERS
+
+    def row(label: str, members: list[dict[str, bool]]) -> ReadinessRow:
+        shown = len(members) >= minimum
+        return ReadinessRow(
+            label=label,
+            n=len(members),
+            shares={
+                code: round(100 * sum(m.get(code, False) for m in members) / len(members), 1)
+                if shown
+                else None
+                for code in codes
+            },
+        )
+
+    return (
+        *(row(label, members) for label, members in sorted(groups.items())),
+        row(icb.name if icb else NATIONAL_LABEL, everyone),
     )
 
 

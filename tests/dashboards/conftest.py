@@ -7,6 +7,7 @@ statistics and positions written beside them follow from them as a run would sto
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
@@ -22,7 +23,9 @@ from assessments.models import (
     Cycle,
     DomainResult,
 )
+from frameworks.definition import PrerequisiteDef, TechnologyDef
 from frameworks.models import Domain, Framework, Stage
+from frameworks.services import framework_import
 from organisations.models import IntegratedCareBoard, Organisation, Region
 from reports.models import (
     BenchmarkRun,
@@ -32,7 +35,7 @@ from reports.models import (
     PeerGroupStatistic,
     TrustBenchmark,
 )
-from tests.factories import published_framework
+from tests.factories import published_framework, small_framework_definition
 
 REGIONS = 3
 ICBS_PER_REGION = 3
@@ -46,6 +49,12 @@ STATUSES = (
     AssessmentStatus.RETURNED,
 )
 MIN_PEERS = 5
+REMOTE_MONITORING = TechnologyDef(
+    "remote-monitoring",
+    "Remote patient monitoring",
+    "Readings from home.",
+    (PrerequisiteDef(why="Needs infrastructure.", domain="D1", stage="established"),),
+)
 
 
 @dataclass
@@ -69,11 +78,22 @@ def populate(
     regions: int = REGIONS,
     icbs_per_region: int = ICBS_PER_REGION,
     seed: int = 1,
+    technologies: bool = False,
 ) -> Population:
     """``trusts`` trusts spread over the regions and ICBs, each with an assessment, stored
     results and a place in a finished run in each of ``cycles`` cycles."""
     rng = np.random.default_rng(seed)
-    framework = published_framework()
+    framework = (
+        framework_import(
+            definition=dataclasses.replace(
+                small_framework_definition(), technologies=(REMOTE_MONITORING,)
+            ),
+            publish=True,
+            user=None,
+        ).framework
+        if technologies
+        else published_framework()
+    )
     stages = list(Stage.objects.filter(framework=framework).order_by("ordinal"))
     domains = list(Domain.objects.filter(framework=framework).order_by("order"))
     today = timezone.localdate()
@@ -139,6 +159,16 @@ def populate(
                 overall_stage=_stage_for(overall[row], stages),
                 incomplete=False,
                 explanation={"summary": "Stored for the test.", "next_steps": "Do more."},
+                readiness=[
+                    {
+                        "code": REMOTE_MONITORING.code,
+                        "name": REMOTE_MONITORING.name,
+                        "ready": bool(overall[row] >= 50),
+                        "unmet": [],
+                    }
+                ]
+                if technologies
+                else [],
                 engine_version="test",
                 computed_at=timezone.now(),
             )

@@ -384,3 +384,19 @@ def test_the_trust_dashboard_says_what_each_technology_still_needs(population):
     assert "AI diagnostic tools" in section and "Ready" in section
     assert "Not yet" in section
     assert "Domain 1 at Established or above: Devices need resilient infrastructure." in section
+
+
+@pytest.mark.django_db
+def test_the_national_dashboard_shows_the_share_ready_for_each_technology():
+    population = populate(trusts=60, cycles=1, technologies=True)
+    analyst = national("analyst", "analyst")
+    html = signed_in(analyst).get(reverse("national-dashboard")).content.decode()
+    assert_tables_match_charts(html)
+    table = html.split('data-chart-table="readiness"')[1].split("</table>")[0]
+    signed = Assessment.objects.filter(
+        cycle=population.cycles[-1], status=AssessmentStatus.SIGNED_OFF
+    ).select_related("result")
+    ready = sum(a.result.readiness[0]["ready"] for a in signed)
+    share = round(100 * ready / signed.count(), 1)
+    assert f"England ({signed.count()} trusts)" in table
+    assert f"{share:.1f}%" in table
