@@ -400,3 +400,24 @@ def test_the_national_dashboard_shows_the_share_ready_for_each_technology():
     share = round(100 * ready / signed.count(), 1)
     assert f"England ({signed.count()} trusts)" in table
     assert f"{share:.1f}%" in table
+
+
+@pytest.mark.django_db
+def test_the_trust_report_and_board_pack_include_readiness():
+    from django.template.loader import render_to_string
+
+    from reports.selectors import trust_report
+
+    population = populate(trusts=20, cycles=1, technologies=True)
+    run = population.runs[-1]
+    row = run.trusts.filter(domain_code="overall").select_related("assessment__organisation")
+    trust = row.first().assessment.organisation
+    board = member(trust, "board_member", "board")
+    page = signed_in(board).get(reverse("trust-benchmark", args=[trust.ods_code]))
+    assert "Ready to adopt" in page.content.decode()
+    assert "Remote patient monitoring" in page.content.decode()
+    report = trust_report(run=run, organisation=trust)
+    pack = render_to_string(
+        "reports/board_pack.html", {"report": report, "images": {}, "made_at": None}
+    )
+    assert "Ready to adopt" in pack and "Remote patient monitoring" in pack
