@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 FRAMEWORK := frameworks/definitions/nhs-digital-maturity-2026.yaml
+NEXT_FRAMEWORK := frameworks/definitions/nhs-digital-maturity-2026.2.yaml
 # Every package, transitive ones too, pinned for Python 3.11 on Linux; `make lock` regenerates it.
 # Used as pip constraints (not requirements) so the project itself still installs editable.
 LOCK := constraints.txt
@@ -36,6 +37,7 @@ demo-data: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_organisations
 	$(BIN)/python manage.py load_framework $(FRAMEWORK) --publish
+	$(BIN)/python manage.py load_framework $(NEXT_FRAMEWORK) --publish
 	$(BIN)/python manage.py seed_demo --reset
 
 demo: demo-data serve

@@ -48,11 +48,15 @@ class DemoCycle:
     opens_on: dt.date
     closes_on: dt.date
     improvement: float
+    framework_version: str  # of the shipped framework; the newest published one if not loaded
 
 
+DEMO_FRAMEWORK_CODE = "nhs-digital-maturity"
 DEMO_CYCLES = (
-    DemoCycle("2025/26", dt.date(2025, 4, 1), dt.date(2026, 3, 31), improvement=0.0),
-    DemoCycle("2026/27", dt.date(2026, 4, 1), dt.date(2027, 3, 31), improvement=0.07),
+    DemoCycle("2025/26", dt.date(2025, 4, 1), dt.date(2026, 3, 31), 0.0, "2026.1"),
+    # The next version: the same questions, a follow-up question and technologies to adopt,
+    # so a lead starting 2026/27 carries last year's answers across versions.
+    DemoCycle("2026/27", dt.date(2026, 4, 1), dt.date(2027, 3, 31), 0.07, "2026.2"),
 )
 TYPE_MATURITY = {
     "acute": 0.46,
@@ -135,11 +139,7 @@ class DemoSummary:
 
 def demo_seed(*, reset: bool = False) -> DemoSummary:
     """Create demo cycles, answers and users; a second run changes nothing unless ``reset``."""
-    framework = (
-        Framework.objects.filter(status=FrameworkStatus.PUBLISHED).order_by("-published_at").first()
-    )
-    if framework is None:
-        raise DemoDataError("No published framework: load and publish one first.")
+    frameworks = _frameworks()
     trusts = list(
         Organisation.objects.filter(active=True).select_related("region").order_by("ods_code")
     )
@@ -149,8 +149,8 @@ def demo_seed(*, reset: bool = False) -> DemoSummary:
     with transaction.atomic():
         if reset:
             _undo_the_last_demo(demo_trust)
-        cycles, cycles_created = _cycles(framework)
-        assessments, responses = _answers(framework, trusts, cycles, demo_trust)
+        cycles, cycles_created = _cycles(frameworks)
+        assessments, responses = _answers(trusts, cycles, demo_trust)
         _users(demo_trust)
     # Compared with their peers as the nightly run would: queued, or run here without a broker.
     benchmark_runs_refresh(trigger=JobTrigger.NIGHTLY)
@@ -176,7 +176,22 @@ def _undo_the_last_demo(demo_trust: Organisation) -> None:
     invitations.delete()
 
 
-def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
+def _frameworks() -> dict[str, Framework]:
+    """Each demo cycle's framework: its shipped version if published, else the newest published."""
+    published = Framework.objects.filter(status=FrameworkStatus.PUBLISHED)
+    newest = published.order_by("-published_at", "-pk").first()
+    if newest is None:
+        raise DemoDataError("No published framework: load and publish one first.")
+    versions = {
+        framework.version: framework for framework in published.filter(code=DEMO_FRAMEWORK_CODE)
+    }
+    return {
+        demo_cycle.name: versions.get(demo_cycle.framework_version, newest)
+        for demo_cycle in DEMO_CYCLES
+    }
+
+
+def _cycles(frameworks: dict[str, Framework]) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
     """The demo's cycles, opened through the same service a framework admin uses."""
     existing = {
         cycle.name: cycle for cycle in Cycle.objects.filter(name__in=[c.name for c in DEMO_CYCLES])
@@ -187,7 +202,7 @@ def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
         if cycle is None:
             cycle = cycle_create(
                 name=demo_cycle.name,
-                framework=framework,
+                framework=frameworks[demo_cycle.name],
                 opens_on=demo_cycle.opens_on,
                 closes_on=demo_cycle.closes_on,
                 user=None,
@@ -197,20 +212,27 @@ def _cycles(framework: Framework) -> tuple[list[tuple[Cycle, DemoCycle]], int]:
     return cycles, created_count
 
 
-def _answers(framework, trusts, cycles, demo_trust) -> tuple[int, int]:
+def _answers(trusts, cycles, demo_trust) -> tuple[int, int]:
     """Answer every trust's missing assessments; the random stream never depends on what exists.
 
     The demo trust's latest cycle is left unstarted, so the demo digital lead can start it,
-    carrying the earlier year forward, as a real lead would.
+    carrying the earlier year forward, as a real lead would. Each cycle is answered in its own
+    framework's questions.
     """
-    questions = list(
-        Question.objects.filter(framework=framework)
+    framework_ids = {cycle.framework_id for cycle, _ in cycles}
+    questions_of: dict[int, list[Question]] = {framework_id: [] for framework_id in framework_ids}
+    for question in (
+        Question.objects.filter(framework_id__in=framework_ids)
         .select_related("domain")
         .order_by("domain__order", "order")
-    )
+    ):
+        questions_of[question.framework_id].append(question)
     options: dict[int, list[AnswerOption]] = {}
-    for option in AnswerOption.objects.filter(question__framework=framework).order_by("order"):
+    for option in AnswerOption.objects.filter(question__framework_id__in=framework_ids).order_by(
+        "order"
+    ):
         options.setdefault(option.question_id, []).append(option)
+    questions = questions_of[cycles[0][0].framework_id]
     existing = set(
         Assessment.objects.filter(cycle__in=[c for c, _ in cycles]).values_list(
             "organisation_id", "cycle_id"
@@ -232,6 +254,7 @@ def _answers(framework, trusts, cycles, demo_trust) -> tuple[int, int]:
             for code in domain_codes
         }
         for cycle, demo_cycle in cycles:
+            questions = questions_of[cycle.framework_id]
             growth = demo_cycle.improvement + rng.normal(0, 0.035) if demo_cycle.improvement else 0
             status, answered_share = _status(rng, demo_cycle)
             complete = status != AssessmentStatus.IN_PROGRESS

@@ -241,3 +241,29 @@ def test_a_second_make_demo_gives_a_newcomer_the_same_starting_point():
         )
     )
     assert again == first
+
+
+@pytest.mark.django_db
+def test_with_the_next_version_loaded_2026_27_uses_it_and_stores_readiness():
+    organisations_load()
+    framework_load(path=SHIPPED, publish=True, user=None)
+    framework_load(path=SHIPPED.with_name("nhs-digital-maturity-2026.2.yaml"), publish=True)
+    demo_seed()
+    versions = dict(Cycle.objects.values_list("name", "framework__version"))
+    assert versions == {"2025/26": "2026.1", "2026/27": "2026.2"}
+    signed = Assessment.objects.filter(cycle__name="2026/27", status="signed_off")
+    readiness = [a.result.readiness for a in signed.select_related("result")[:20]]
+    assert all(len(stored) == 5 for stored in readiness)
+    assert any(t["ready"] for stored in readiness for t in stored)
+    assert any(not t["ready"] for stored in readiness for t in stored)
+    # The demo lead starts 2026/27 carrying 2025/26's answers across versions, by question code.
+    lead = get_user_model().objects.get(username="demo.lead")
+    trust = Membership.objects.get(user=lead).organisation
+    started = assessment_start(
+        organisation=trust,
+        cycle=Cycle.objects.get(name="2026/27"),
+        user=lead,
+        copy_forward=True,
+    )
+    last = Assessment.objects.get(organisation=trust, cycle__name="2025/26")
+    assert started.responses.count() == last.responses.count()
