@@ -625,15 +625,16 @@ def _readiness_rows(
         organisation_id__in=list(by_trust),
         result__isnull=False,
     ).values_list("organisation_id", "result__readiness")
-    groups: dict[str, list[dict[str, bool]]] = {}
+    regions: dict[str, list[dict[str, bool]]] = {}
+    types: dict[str, list[dict[str, bool]]] = {}
     everyone = []
     for organisation_id, readiness in stored:
         row = by_trust[organisation_id]
         ready = {item["code"]: item["ready"] for item in readiness or []}
         everyone.append(ready)
         if icb is None:
-            groups.setdefault(row.region_name, []).append(ready)
-        groups.setdefault(f"{row.trust_type_label} trusts", []).append(ready)
+            regions.setdefault(row.region_name, []).append(ready)
+        types.setdefault(f"{row.trust_type_label} trusts", []).append(ready)
     codes = [
         technology.code
         for technology in framework_content(framework=cycle.framework).definition.technologies
@@ -654,7 +655,8 @@ def _readiness_rows(
         )
 
     return (
-        *(row(label, members) for label, members in sorted(groups.items())),
+        *(row(label, members) for label, members in sorted(regions.items())),
+        *(row(label, members) for label, members in sorted(types.items())),
         row(icb.name if icb else NATIONAL_LABEL, everyone),
     )
 
