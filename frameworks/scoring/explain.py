@@ -164,6 +164,15 @@ def _plan(
     )
     ladders: dict[str, list[tuple[Answer, Fraction]]] = {}
     changed: dict[str, Answer] = {}
+    # An answer that decides which questions are asked is never part of the advice: changing it
+    # would ask new questions, so following the advice would not be enough on its own.
+    deciding = {
+        condition.question
+        for other in definition.domains
+        for question in other.questions
+        if question.shown_when
+        for condition in question.shown_when.conditions
+    }
 
     def ladder(question: QuestionDef) -> list[tuple[Answer, Fraction]]:
         if question.code not in ladders:
@@ -181,6 +190,8 @@ def _plan(
         if gate is None or stage_index[gate.stage] > stage_index[target]:
             continue
         if not gate_met(question, working.get(question.code)):
+            if question.code in deciding:
+                return _worded(domain, answers, changed, stage_names), False
             minimum = Fraction(gate.minimum)
             lowest = next(((a, v) for a, v in ladder(question) if v >= minimum), None)
             if lowest is None:
@@ -191,7 +202,11 @@ def _plan(
         best = None
         for question in domain.questions:
             current = working.get(question.code)
-            if not question.is_scored or (current is not None and current.not_applicable):
+            if (
+                not question.is_scored
+                or question.code in deciding
+                or (current is not None and current.not_applicable)
+            ):
                 continue
             levels = ladder(question)
             if not levels:
