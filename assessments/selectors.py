@@ -194,6 +194,47 @@ def questions_with_answers(
     ]
 
 
+@dataclass(frozen=True)
+class NotCarried:
+    """A question last year's answer did not fit: its type changed between framework versions."""
+
+    question: Question
+    was: str
+    now: str
+
+
+def not_carried_forward(*, assessment: Assessment) -> list[NotCarried]:
+    """Questions whose answer was not copied forward because their type changed, while they
+    are still unanswered. No query unless the assessment was copied from another framework
+    version; three then."""
+    if assessment.copied_from_id is None:
+        return []
+    source_framework = (
+        Assessment.objects.filter(pk=assessment.copied_from_id)
+        .values_list("cycle__framework_id", flat=True)
+        .first()
+    )
+    if source_framework in (None, assessment.cycle.framework_id):
+        return []
+    old_types = dict(
+        Response.objects.filter(assessment_id=assessment.copied_from_id).values_list(
+            "question__code", "question__type"
+        )
+    )
+    answered = set(
+        Response.objects.filter(assessment=assessment).values_list("question__code", flat=True)
+    )
+    return [
+        NotCarried(
+            question, QuestionType(old_types[question.code]).label, question.get_type_display()
+        )
+        for question in framework_content(framework=assessment.cycle.framework).questions
+        if question.code in old_types
+        and old_types[question.code] != question.type
+        and question.code not in answered
+    ]
+
+
 def questions_not_asked(*, assessment: Assessment) -> dict[str, str]:
     """Question code to when it would be asked, for each question its answers leave unasked.
 

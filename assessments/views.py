@@ -177,6 +177,7 @@ def task_list(request: HttpRequest, pk: int) -> HttpResponse:
         "can_view_audit": policy.can_view_audit(user, assessment),
         "answered": sum(row.answered for row in progress),
         "total": sum(row.total for row in progress),
+        "not_carried": selectors.not_carried_forward(assessment=assessment) if editable_ids else [],
     }
     return render(request, TEMPLATE.format("task_list"), context)
 

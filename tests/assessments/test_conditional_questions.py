@@ -191,3 +191,68 @@ def test_readiness_is_stored_with_the_scores_and_follows_each_save():
     assert save(client, assessment, "D1-YN", YES).status_code == 302
     [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
     assert "Needs a strategy." not in [unmet["why"] for unmet in stored["unmet"]]
+
+
+@pytest.mark.django_db
+def test_an_answer_whose_question_changed_type_is_not_carried_and_the_lead_is_told():
+    from assessments.models import Assessment, AssessmentStatus
+    from frameworks.definition import OptionDef
+    from tests.factories import closed_cycle
+
+    before = small_framework_definition(version="1")
+    after = dataclasses.replace(
+        before,
+        version="2",
+        domains=tuple(
+            dataclasses.replace(
+                domain,
+                questions=tuple(
+                    dataclasses.replace(
+                        question,
+                        type="yes_no",
+                        weight=1,
+                        options=(OptionDef(label="Yes", score=1), OptionDef(label="No", score=0)),
+                    )
+                    if question.code == "D1-TX"
+                    else question
+                    for question in domain.questions
+                ),
+            )
+            for domain in before.domains
+        ),
+    )
+    old_framework = framework_import(definition=before, publish=True, user=None).framework
+    new_framework = framework_import(definition=after, publish=True, user=None).framework
+    trust = OrganisationFactory()
+    lead = member(trust, "digital_lead", "lead")
+    last_cycle = open_cycle(old_framework, name="2025/26")
+    last = assessment_in(trust, last_cycle)
+    answer_all(last, lead, mandatory_only=False)
+    # Last year is over and signed off.
+    closed = closed_cycle(old_framework, name="closed")
+    last_cycle.opens_on, last_cycle.closes_on = closed.opens_on, closed.closes_on
+    last_cycle.save()
+    closed.delete()
+    Assessment.objects.filter(pk=last.pk).update(
+        status=AssessmentStatus.SIGNED_OFF,
+        submitted_at=last.created_at,
+        signed_off_at=last.created_at,
+    )
+    client = Client()
+    assert client.login(username="lead", password=PASSWORD)
+    cycle = open_cycle(new_framework)
+    response = client.post(
+        reverse("start", args=[trust.ods_code, cycle.pk]), {"copy_forward": "yes"}
+    )
+    assert response.status_code == 302
+    started = trust.assessments.get(cycle=cycle)
+    codes = set(started.responses.values_list("question__code", flat=True))
+    assert "D1-TX" not in codes and "D1-01" in codes
+    page = client.get(reverse("task-list", args=[started.pk])).content.decode()
+    notice = page.split('id="not-carried"')[1].split("</div>")[0]
+    assert "D1-TX Main barrier</a>: it was free text (not scored), and is now yes or no" in notice
+    assert save(client, started, "D1-TX", YES).status_code == 302
+    assert (
+        'id="not-carried"'
+        not in client.get(reverse("task-list", args=[started.pk])).content.decode()
+    )
