@@ -46,6 +46,7 @@ from bench.http_load import (  # noqa: E402 - importable when run as a script, t
     say,
     scratch_database,
     signed_in_clients,
+    target_checks,
 )
 
 P95_TARGET_MS = 150.0
@@ -121,27 +122,13 @@ def measure(server, setup: dict[str, Any], *, seconds: float, warmup: float) -> 
 
 def checks(results: list[LoadResult]) -> list[Check]:
     bare, *dashboards = results
-    found = []
-    for result in dashboards:
-        p95 = result.percentile_ms(95)
-        errors = f", {result.error_count} errors" if result.error_count else ""
-        found.append(
-            Check(
-                f"{result.name}: p95 ≤ {P95_TARGET_MS:g} ms, no errors",
-                f"{'—' if p95 is None else f'{p95:.1f} ms'}{errors}",
-                p95 is not None and p95 <= P95_TARGET_MS and not result.error_count,
-            )
-        )
-    for result in dashboards:
-        share = 100 * result.throughput / bare.throughput if bare.throughput else 0.0
-        found.append(
-            Check(
-                f"{result.name}: throughput ≥ {THROUGHPUT_TARGET_PERCENT:g}% of bare",
-                f"{share:.1f}%",
-                share >= THROUGHPUT_TARGET_PERCENT,
-            )
-        )
-    return found
+    return target_checks(
+        bare,
+        dashboards,
+        dashboards,
+        p95_ms=P95_TARGET_MS,
+        throughput_percent=THROUGHPUT_TARGET_PERCENT,
+    )
 
 
 def main() -> int:

@@ -722,6 +722,39 @@ class Check:
     met: bool
 
 
+def target_checks(
+    bare: LoadResult,
+    pages: Sequence[LoadResult],
+    reads: Sequence[LoadResult],
+    *,
+    p95_ms: float,
+    throughput_percent: float,
+) -> list[Check]:
+    """Each page against the latency target (no errors either), each read against the share of
+    the bare view's throughput measured in the same run."""
+    found = []
+    for result in pages:
+        p95 = result.percentile_ms(95)
+        errors = f", {result.error_count} errors" if result.error_count else ""
+        found.append(
+            Check(
+                f"{result.name}: p95 ≤ {p95_ms:g} ms, no errors",
+                f"{'—' if p95 is None else f'{p95:.1f} ms'}{errors}",
+                p95 is not None and p95 <= p95_ms and not result.error_count,
+            )
+        )
+    for result in reads:
+        share = 100 * result.throughput / bare.throughput if bare.throughput else 0.0
+        found.append(
+            Check(
+                f"{result.name}: throughput ≥ {throughput_percent:g}% of bare",
+                f"{share:.1f}%",
+                share >= throughput_percent,
+            )
+        )
+    return found
+
+
 def print_checks(checks: Sequence[Check]) -> None:
     width = max((len(check.target) for check in checks), default=0)
     for check in checks:

@@ -50,6 +50,7 @@ from bench.http_load import (  # noqa: E402 - importable when run as a script, t
     say,
     scratch_database,
     signed_in_clients,
+    target_checks,
 )
 
 P95_TARGET_MS = 150.0
@@ -254,27 +255,13 @@ def checks(results: list[LoadResult]) -> list[Check]:
     """Each journey page and the save against the latency target; each read against the bare."""
     bare, *journey = results
     *reads, _save = journey
-    found = []
-    for result in journey:
-        p95 = result.percentile_ms(95)
-        errors = f", {result.error_count} errors" if result.error_count else ""
-        found.append(
-            Check(
-                f"{result.name}: p95 ≤ {P95_TARGET_MS:g} ms, no errors",
-                f"{'—' if p95 is None else f'{p95:.1f} ms'}{errors}",
-                p95 is not None and p95 <= P95_TARGET_MS and not result.error_count,
-            )
-        )
-    for result in reads:
-        share = 100 * result.throughput / bare.throughput if bare.throughput else 0.0
-        found.append(
-            Check(
-                f"{result.name}: throughput ≥ {THROUGHPUT_TARGET_PERCENT:g}% of bare",
-                f"{share:.1f}%",
-                share >= THROUGHPUT_TARGET_PERCENT,
-            )
-        )
-    return found
+    return target_checks(
+        bare,
+        journey,
+        reads,
+        p95_ms=P95_TARGET_MS,
+        throughput_percent=THROUGHPUT_TARGET_PERCENT,
+    )
 
 
 def print_setup(setup: dict[str, Any], arguments: argparse.Namespace, idle_busy: float) -> None:

@@ -157,6 +157,34 @@ def _stacked_bars(table: Table, colours, text_colours, *, axis_title: str, axis_
     }
 
 
+def _heat_map(table: Table, *, colour_title: str) -> dict:
+    """Rows × columns of values from 0 to 100, each cell labelled with its table text."""
+    return {
+        "data": [
+            {
+                "type": "heatmap",
+                "x": list(table.headings),
+                "y": [row.header for row in table.rows],
+                "z": [[cell.value for cell in row.cells] for row in table.rows],
+                "text": [[cell.text for cell in row.cells] for row in table.rows],
+                "texttemplate": "%{text}",
+                "zmin": 0,
+                "zmax": 100,
+                "colorscale": "Cividis",
+                "colorbar": {"title": {"text": colour_title}},
+                "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
+                "xgap": 2,
+                "ygap": 2,
+            }
+        ],
+        "layout": _layout(
+            height=160 + 36 * len(table.rows),
+            xaxis={"side": "top", "tickangle": -30, "automargin": True},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+
+
 # --- a trust's dashboard -------------------------------------------------------------------------
 
 
@@ -447,8 +475,6 @@ def heat_map_chart(dashboard: NationalDashboard) -> Chart:
             for row in dashboard.heat_rows
         ),
     )
-    z = [[cell.value for cell in row.cells] for row in table.rows]
-    text = [[cell.text for cell in row.cells] for row in table.rows]
     lowest = min(
         (
             (value, row.header, heading)
@@ -465,30 +491,7 @@ def heat_map_chart(dashboard: NationalDashboard) -> Chart:
         if lowest
         else "No peer group has enough compared trusts to show a median yet."
     )
-    figure = {
-        "data": [
-            {
-                "type": "heatmap",
-                "x": list(table.headings),
-                "y": [row.header for row in table.rows],
-                "z": z,
-                "text": text,
-                "texttemplate": "%{text}",
-                "zmin": 0,
-                "zmax": 100,
-                "colorscale": "Cividis",
-                "colorbar": {"title": {"text": "Median"}},
-                "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
-                "xgap": 2,
-                "ygap": 2,
-            }
-        ],
-        "layout": _layout(
-            height=160 + 36 * len(table.rows),
-            xaxis={"side": "top", "tickangle": -30, "automargin": True},
-            yaxis={"autorange": "reversed", "automargin": True},
-        ),
-    }
+    figure = _heat_map(table, colour_title="Median")
     return Chart("medians", "Median scores by peer group", summary, table, figure)
 
 
@@ -558,30 +561,7 @@ def readiness_chart(dashboard: NationalDashboard) -> Chart:
         if known
         else "Too few trusts have signed off to show shares yet."
     )
-    figure = {
-        "data": [
-            {
-                "type": "heatmap",
-                "x": list(table.headings),
-                "y": [r.header for r in table.rows],
-                "z": [[cell.value for cell in r.cells] for r in table.rows],
-                "text": [[cell.text for cell in r.cells] for r in table.rows],
-                "texttemplate": "%{text}",
-                "zmin": 0,
-                "zmax": 100,
-                "colorscale": "Cividis",
-                "colorbar": {"title": {"text": "% ready"}},
-                "hovertemplate": "%{y}, %{x}: %{text}<extra></extra>",
-                "xgap": 2,
-                "ygap": 2,
-            }
-        ],
-        "layout": _layout(
-            height=160 + 36 * len(table.rows),
-            xaxis={"side": "top", "tickangle": -20, "automargin": True},
-            yaxis={"autorange": "reversed", "automargin": True},
-        ),
-    }
+    figure = _heat_map(table, colour_title="% ready")
     return Chart("readiness", "Ready to adopt medical technologies", summary, table, figure)
 
 

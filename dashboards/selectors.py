@@ -21,6 +21,7 @@ from frameworks.models import Stage
 from frameworks.selectors import framework_content
 from organisations.models import IntegratedCareBoard, Organisation, TrustType
 from reports.models import BenchmarkRun, GroupType, JobStatus, PeerGroupStatistic, TrustBenchmark
+from reports.selectors import PeerComparison
 from reports.statistics import NATIONAL_GROUP, OVERALL
 
 OVERALL_NAME = "Overall"
@@ -91,20 +92,6 @@ class PeerGroupChoice:
 
 
 @dataclass(frozen=True)
-class OverallPlace:
-    """Where the trust's overall score sits in one of its peer groups."""
-
-    group: PeerGroupChoice
-    statistic: PeerGroupStatistic | None
-    percentile: float | None
-    quartile: int | None
-
-    @property
-    def comparable(self) -> bool:
-        return self.statistic is not None and not self.statistic.suppressed
-
-
-@dataclass(frozen=True)
 class TrendLine:
     code: str
     name: str
@@ -119,7 +106,7 @@ class TrustDashboard:
     previous: Assessment | None  # last year's signed-off assessment, for the change
     run: BenchmarkRun | None  # the newest finished run of the cycle shown
     compared: bool  # whether that run compared this trust (only signed-off assessments are)
-    places: tuple[OverallPlace, ...]  # the overall score's place in each peer group
+    places: tuple[PeerComparison, ...]  # the overall score's place in each peer group
     peer_group: PeerGroupChoice
     peer_groups: tuple[PeerGroupChoice, ...]
     overall: DomainFigures
@@ -289,8 +276,9 @@ def trust_dashboard(
         run=run,
         compared=bool(positions),
         places=tuple(
-            OverallPlace(
-                group=choice,
+            PeerComparison(
+                group_type=choice.group_type,
+                group_label=choice.label,
                 statistic=every_group.get((choice.group_type, OVERALL)),
                 percentile=getattr(positions.get(OVERALL), f"{choice.group_type}_percentile", None),
                 quartile=getattr(positions.get(OVERALL), f"{choice.group_type}_quartile", None),

@@ -20,6 +20,7 @@ from playwright.sync_api import Error as PlaywrightError
 
 from assessments.models import Assessment, AssessmentStatus, Response
 from frameworks.models import Question
+from maturity_portal.celery import app as celery_app
 from tests.conftest import CHROMIUM
 from tests.factories import (
     PASSWORD,
@@ -85,6 +86,15 @@ def check_page(axe: Axe):
         assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
     return check
+
+
+@pytest.fixture
+def tasks_in_process():
+    """Jobs run in the server's own thread, whether or not a broker is configured here."""
+    before = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = before
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.models import AssessmentStatus
-from maturity_portal.celery import app as celery_app
 from reports.models import BenchmarkRun
 from reports.services.benchmarks import benchmark_run_request
 from tests.factories import (
@@ -47,15 +46,6 @@ def signed_off(transactional_db, settings, tmp_path):
         trusts.append(trust)
     national("analyst", "ana")
     return cycle, trusts
-
-
-@pytest.fixture
-def tasks_in_process():
-    """Jobs run in the server's own thread, whether or not a broker is configured here."""
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def test_analyst_runs_a_benchmark_and_takes_a_trust_s_board_pack(

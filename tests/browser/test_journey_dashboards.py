@@ -12,7 +12,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from assessments.models import Assessment, AssessmentStatus
-from maturity_portal.celery import app as celery_app
 from tests.browser.conftest import assert_scripts_did_not_run, tab_to, without_javascript
 from tests.dashboards.conftest import populate
 from tests.factories import PASSWORD, member, national
@@ -24,14 +23,6 @@ pytestmark = pytest.mark.browser
 def population(transactional_db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return populate(trusts=40, cycles=2)
-
-
-@pytest.fixture
-def tasks_in_process():
-    before = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = before
 
 
 def sign_in(page: Page, live_server, check_page, username: str) -> None:
