@@ -13,7 +13,7 @@ from assessments.evidence_files import ACCEPTED, ACCEPTED_LIST, MAX_EVIDENCE_SIZ
 from assessments.selectors import QuestionState
 from assessments.services.answers import AnswerInput
 from assessments.wording import plain_number
-from frameworks.definition import SINGLE_CHOICE_TYPES
+from frameworks.definition import MAX_BARRIERS_CHOSEN, SINGLE_CHOICE_TYPES, TICKED_TYPES
 from frameworks.models import Framework, QuestionType
 from maturity_portal.dates import DateField
 from maturity_portal.forms import nhsuk_helper
@@ -48,11 +48,19 @@ class AnswerForm(forms.Form):
         if response is None:
             self.fields["version"].initial = 0
         self.fields["answer"] = self._answer_field()
+        if question.type == QuestionType.BARRIERS:
+            self.fields["description"] = forms.CharField(
+                label="Describe these barriers (optional)",
+                help_text="What they stop you doing, and what would help.",
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
         if question.allows_na and question.type not in SINGLE_CHOICE_TYPES:
             self.fields["not_applicable"] = forms.BooleanField(
                 label="Not applicable to our trust", required=False
             )
-        self.order_fields(["answer", "not_applicable", "comment", "version"])
+        self.order_fields(["answer", "description", "not_applicable", "comment", "version"])
         button = (
             "Confirm answer" if response is not None and response.carried_forward else "Save answer"
         )
@@ -94,6 +102,17 @@ class AnswerForm(forms.Form):
                         "invalid_choice": f"Select only the options shown for {code}",
                     },
                 )
+            case QuestionType.BARRIERS:
+                return forms.MultipleChoiceField(
+                    label=label,
+                    help_text=format_html(
+                        "{} Select up to {}. Your answer is not scored.", hint, MAX_BARRIERS_CHOSEN
+                    ),
+                    choices=[(str(option.order), option.label) for option in self.state.options],
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    error_messages={"invalid_choice": f"Select only the barriers shown for {code}"},
+                )
             case QuestionType.PERCENTAGE:
                 return _decimal_field(
                     f"{label} (%)",
@@ -133,6 +152,11 @@ class AnswerForm(forms.Form):
                 return AnswerInput(option=int(answer))
             case QuestionType.MULTIPLE_CHOICE:
                 return AnswerInput(selected=frozenset(int(value) for value in answer))
+            case QuestionType.BARRIERS:
+                return AnswerInput(
+                    selected=frozenset(int(value) for value in answer),
+                    text=self.cleaned_data.get("description", "").strip(),
+                )
             case QuestionType.PERCENTAGE | QuestionType.NUMBER:
                 return AnswerInput(number=answer)
             case _:
@@ -170,8 +194,9 @@ def _initial(state: QuestionState) -> dict:
             initial["not_applicable"] = True
     elif question_type in SINGLE_CHOICE_TYPES and response.option is not None:
         initial["answer"] = str(response.option.order)
-    elif question_type == QuestionType.MULTIPLE_CHOICE:
+    elif question_type in TICKED_TYPES:
         initial["answer"] = [str(option.order) for option in state.selected]
+        initial["description"] = response.text_value
     elif question_type in {QuestionType.PERCENTAGE, QuestionType.NUMBER}:
         if response.number_value is not None:
             initial["answer"] = plain_number(response.number_value)

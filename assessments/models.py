@@ -247,6 +247,11 @@ class AssessmentResult(models.Model):
         blank=True,
         help_text="Per technology the framework lists: ready or not, and what is not yet met.",
     )
+    barriers = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per domain: the codes of the barriers its barriers question names.",
+    )
     engine_version = models.CharField(max_length=20)
     computed_at = models.DateTimeField()
 

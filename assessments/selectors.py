@@ -135,6 +135,12 @@ class QuestionState:
         match question.type:
             case QuestionType.MULTIPLE_CHOICE:
                 return [option.label for option in self.selected] or [NOT_ANSWERED]
+            case QuestionType.BARRIERS if self.selected:
+                return [option.label for option in self.selected] + [
+                    f"Described as: {line}" for line in response.text_value.splitlines() if line
+                ]
+            case QuestionType.BARRIERS:
+                return [NOT_ANSWERED]
             case QuestionType.PERCENTAGE | QuestionType.NUMBER if response.number_value is None:
                 return [NOT_ANSWERED]
             case QuestionType.PERCENTAGE:

@@ -529,13 +529,12 @@ def movement_chart(dashboard: NationalDashboard) -> Chart:
     return Chart("movement", "Movement since last year", summary, table, figure)
 
 
-def readiness_chart(dashboard: NationalDashboard) -> Chart:
-    minimum = dashboard.min_peers or settings.BENCHMARK_MIN_PEERS
-    table = Table(
-        caption=f"Share of signed-off trusts ready to adopt each technology (%), "
-        f"{dashboard.cycle.name}; groups of fewer than {minimum} trusts show none",
+def _share_table(caption: str, columns, rows) -> Table:
+    """Groups × technologies or barriers: each share as a percentage, or 'Too few'."""
+    return Table(
+        caption=caption,
         row_heading="Trusts",
-        headings=tuple(name for _, name in dashboard.technologies),
+        headings=tuple(name for _, name in columns),
         rows=tuple(
             Row(
                 f"{row.label} ({row.n} trusts)",
@@ -543,18 +542,27 @@ def readiness_chart(dashboard: NationalDashboard) -> Chart:
                     Cell("Too few", None)
                     if row.shares.get(code) is None
                     else Cell(f"{row.shares[code]:.1f}%", row.shares[code])
-                    for code, _ in dashboard.technologies
+                    for code, _ in columns
                 ),
             )
-            for row in dashboard.readiness_rows
+            for row in rows
         ),
     )
-    total = dashboard.readiness_rows[-1]
-    known = [
-        (total.shares[code], name)
-        for code, name in dashboard.technologies
-        if total.shares.get(code) is not None
-    ]
+
+
+def _known_shares(row, columns) -> list[tuple[float, str]]:
+    return [(row.shares[code], name) for code, name in columns if row.shares.get(code) is not None]
+
+
+def readiness_chart(dashboard: NationalDashboard) -> Chart:
+    minimum = dashboard.min_peers or settings.BENCHMARK_MIN_PEERS
+    table = _share_table(
+        f"Share of signed-off trusts ready to adopt each technology (%), "
+        f"{dashboard.cycle.name}; groups of fewer than {minimum} trusts show none",
+        dashboard.technologies,
+        dashboard.readiness_rows,
+    )
+    known = _known_shares(dashboard.readiness_rows[-1], dashboard.technologies)
     summary = (
         f"Most ready: {max(known)[1]} ({max(known)[0]:.1f}%); least ready: {min(known)[1]} "
         f"({min(known)[0]:.1f}%)."
@@ -565,10 +573,33 @@ def readiness_chart(dashboard: NationalDashboard) -> Chart:
     return Chart("readiness", "Ready to adopt medical technologies", summary, table, figure)
 
 
+def barriers_chart(dashboard: NationalDashboard) -> Chart:
+    minimum = dashboard.min_peers or settings.BENCHMARK_MIN_PEERS
+    table = _share_table(
+        f"Share of signed-off trusts naming each barrier (%), {dashboard.cycle.name}: in any "
+        "domain, of the trusts that named one; in a domain, of the trusts that answered its "
+        f"barriers question; fewer than {minimum} trusts show none",
+        dashboard.barriers,
+        dashboard.barrier_rows,
+    )
+    anywhere = dashboard.barrier_rows[0]
+    known = _known_shares(anywhere, dashboard.barriers)
+    summary = (
+        f"Named most: {max(known)[1]}, by {max(known)[0]:.1f}% of the {anywhere.n} signed-off "
+        "trusts that named a barrier."
+        if known
+        else "Too few trusts have named barriers to show shares yet."
+    )
+    figure = _heat_map(table, colour_title="% naming")
+    return Chart("barriers", "Barriers trusts name", summary, table, figure)
+
+
 def national_charts(dashboard: NationalDashboard) -> list[Chart]:
     charts = [completion_chart(dashboard)]
     if dashboard.readiness_rows:
         charts.append(readiness_chart(dashboard))
+    if dashboard.barrier_rows:
+        charts.append(barriers_chart(dashboard))
     if dashboard.run is not None:
         charts += [stage_distribution_chart(dashboard), heat_map_chart(dashboard)]
     if dashboard.movements:

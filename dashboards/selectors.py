@@ -368,12 +368,23 @@ class Movement:
 
 
 @dataclass(frozen=True)
-class ReadinessRow:
-    """One peer group's signed-off trusts: the share ready for each technology."""
+class ShareRow:
+    """One group of signed-off trusts: the share of them with each property (ready to adopt a
+    technology, or naming a barrier). ``n`` trusts in the group; a share is None when ``n`` is
+    below the fewer-than rule."""
 
     label: str
     n: int
-    shares: dict[str, float | None]  # technology code -> % ready; None: too few to show
+    shares: dict[str, float | None]  # technology or barrier code -> %
+
+
+@dataclass(frozen=True)
+class SignedOffResult:
+    """A signed-off trust's stored readiness and barriers, with the trust's groups."""
+
+    trust: TrustRow
+    ready: dict[str, bool]  # technology code -> ready
+    barriers: dict[str, list[str]]  # domain code -> barrier codes named
 
 
 @dataclass(frozen=True)
@@ -393,7 +404,9 @@ class NationalDashboard:
     min_peers: int | None = None
     statuses: tuple[tuple[str, str], ...] = field(default=())
     technologies: tuple[tuple[str, str], ...] = ()  # (code, name) the cycle's framework lists
-    readiness_rows: tuple[ReadinessRow, ...] = ()
+    readiness_rows: tuple[ShareRow, ...] = ()
+    barriers: tuple[tuple[str, str], ...] = ()  # (code, name) the cycle's framework lists
+    barrier_rows: tuple[ShareRow, ...] = ()  # any domain first, then each domain asking
 
 
 COMPLETION_STATUSES = (
@@ -578,6 +591,10 @@ def national_dashboard(
     )
     run = latest_run(cycle=cycle)
     stage_counts = _stage_counts(run, trust_ids) if run else {}
+    definition = content.definition
+    results = (
+        _signed_off_results(cycle, trusts) if definition.technologies or definition.barriers else []
+    )
     return NationalDashboard(
         cycle=cycle,
         cycles=cycles,
@@ -593,59 +610,97 @@ def national_dashboard(
         trusts=tuple(trusts),
         min_peers=run.min_peers if run else None,
         statuses=COMPLETION_STATUSES,
-        technologies=tuple((t.code, t.name) for t in content.definition.technologies),
-        readiness_rows=_readiness_rows(cycle, trusts, icb=icb)
-        if content.definition.technologies
+        technologies=tuple((t.code, t.name) for t in definition.technologies),
+        readiness_rows=_readiness_rows(results, definition, icb=icb)
+        if definition.technologies
         else (),
+        barriers=tuple((b.code, b.name) for b in definition.barriers),
+        barrier_rows=_barrier_rows(results, definition, icb=icb) if definition.barriers else (),
     )
 
 
-def _readiness_rows(
-    cycle: Cycle, trusts: list[TrustRow], *, icb: IntegratedCareBoard | None
-) -> tuple[ReadinessRow, ...]:
-    """Shares of signed-off trusts ready for each technology, from their stored results: by
-    region and trust type, then England (or the ICB's trusts, by type, then the ICB). Groups of
-    fewer than ``BENCHMARK_MIN_PEERS`` trusts show no share. One query."""
+def _signed_off_results(cycle: Cycle, trusts: list[TrustRow]) -> list[SignedOffResult]:
+    """The stored readiness and barriers of the signed-off trusts in view: one query."""
     by_trust = {row.organisation_id: row for row in trusts}
     stored = Assessment.objects.filter(
         cycle=cycle,
         status=AssessmentStatus.SIGNED_OFF,
         organisation_id__in=list(by_trust),
         result__isnull=False,
-    ).values_list("organisation_id", "result__readiness")
-    regions: dict[str, list[dict[str, bool]]] = {}
-    types: dict[str, list[dict[str, bool]]] = {}
+    ).values_list("organisation_id", "result__readiness", "result__barriers")
+    return [
+        SignedOffResult(
+            trust=by_trust[organisation_id],
+            ready={item["code"]: item["ready"] for item in readiness or []},
+            barriers=barriers or {},
+        )
+        for organisation_id, readiness, barriers in stored
+    ]
+
+
+def _share_row(label: str, members: list[set[str]], codes: list[str]) -> ShareRow:
+    """Each code's share of the members holding it, to one decimal place; none for few."""
+    shown = len(members) >= settings.BENCHMARK_MIN_PEERS
+    return ShareRow(
+        label=label,
+        n=len(members),
+        shares={
+            code: round(100 * sum(code in m for m in members) / len(members), 1) if shown else None
+            for code in codes
+        },
+    )
+
+
+def _readiness_rows(
+    results: list[SignedOffResult], definition, *, icb: IntegratedCareBoard | None
+) -> tuple[ShareRow, ...]:
+    """Shares of signed-off trusts ready for each technology: by region and trust type, then
+    England (or the ICB's trusts, by type, then the ICB)."""
+    regions: dict[str, list[set[str]]] = {}
+    types: dict[str, list[set[str]]] = {}
     everyone = []
-    for organisation_id, readiness in stored:
-        row = by_trust[organisation_id]
-        ready = {item["code"]: item["ready"] for item in readiness or []}
+    for result in results:
+        ready = {code for code, is_ready in result.ready.items() if is_ready}
         everyone.append(ready)
         if icb is None:
-            regions.setdefault(row.region_name, []).append(ready)
-        types.setdefault(f"{row.trust_type_label} trusts", []).append(ready)
-    codes = [
-        technology.code
-        for technology in framework_content(framework=cycle.framework).definition.technologies
-    ]
-    minimum = settings.BENCHMARK_MIN_PEERS
-
-    def row(label: str, members: list[dict[str, bool]]) -> ReadinessRow:
-        shown = len(members) >= minimum
-        return ReadinessRow(
-            label=label,
-            n=len(members),
-            shares={
-                code: round(100 * sum(m.get(code, False) for m in members) / len(members), 1)
-                if shown
-                else None
-                for code in codes
-            },
-        )
-
+            regions.setdefault(result.trust.region_name, []).append(ready)
+        types.setdefault(f"{result.trust.trust_type_label} trusts", []).append(ready)
+    codes = [technology.code for technology in definition.technologies]
     return (
-        *(row(label, members) for label, members in sorted(regions.items())),
-        *(row(label, members) for label, members in sorted(types.items())),
-        row(icb.name if icb else NATIONAL_LABEL, everyone),
+        *(_share_row(label, members, codes) for label, members in sorted(regions.items())),
+        *(_share_row(label, members, codes) for label, members in sorted(types.items())),
+        _share_row(icb.name if icb else NATIONAL_LABEL, everyone, codes),
+    )
+
+
+def _barrier_rows(
+    results: list[SignedOffResult], definition, *, icb: IntegratedCareBoard | None
+) -> tuple[ShareRow, ...]:
+    """Shares of signed-off trusts naming each barrier: first in any domain, of the trusts that
+    named at least one; then per domain with a barriers question, of the trusts that answered
+    it."""
+    codes = [barrier.code for barrier in definition.barriers]
+    asking = [
+        domain
+        for domain in definition.domains
+        if any(question.type == "barriers" for question in domain.questions)
+    ]
+    anywhere = [
+        {code for named in result.barriers.values() for code in named}
+        for result in results
+        if result.barriers
+    ]
+    where = icb.name if icb else NATIONAL_LABEL
+    return (
+        _share_row(f"Any domain ({where})", anywhere, codes),
+        *(
+            _share_row(
+                domain.name,
+                [set(r.barriers[domain.code]) for r in results if domain.code in r.barriers],
+                codes,
+            )
+            for domain in asking
+        ),
     )
 
 

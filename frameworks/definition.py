@@ -20,9 +20,13 @@ QUESTION_TYPES = (
     "percentage",
     "number",
     "free_text",
+    "barriers",
 )
+UNSCORED_TYPES = ("free_text", "barriers")  # asked for the record and the national picture
 SINGLE_CHOICE_TYPES = ("scale", "yes_no", "single_choice")  # one option is chosen
 CHOICE_TYPES = (*SINGLE_CHOICE_TYPES, "multiple_choice")
+TICKED_TYPES = ("multiple_choice", "barriers")  # answered by ticking options
+MAX_BARRIERS_CHOSEN = 3
 DEFAULT_WEIGHT = 1
 MAX_WEIGHT = 10
 MAX_OPTION_SCORE = 4
@@ -154,7 +158,7 @@ class QuestionDef:
 
     @property
     def is_scored(self) -> bool:
-        return self.type != "free_text"
+        return self.type not in UNSCORED_TYPES
 
     @cached_property
     def top_score(self) -> int:
@@ -162,6 +166,18 @@ class QuestionDef:
         if self.type == "multiple_choice":
             return sum(option.score for option in self.options)
         return max((item.score for item in self.options or self.bands), default=0)
+
+
+@dataclass(frozen=True)
+class BarrierDef:
+    """Something that holds trusts back, named by barriers questions (not scored)."""
+
+    code: str
+    name: str
+    description: str
+
+    def as_json(self) -> dict:
+        return {"code": self.code, "name": self.name, "description": self.description}
 
 
 @dataclass(frozen=True)
@@ -245,6 +261,7 @@ class FrameworkDef:
     stages: tuple[StageDef, ...]
     domains: tuple[DomainDef, ...] = field(default_factory=tuple)
     technologies: tuple[TechnologyDef, ...] = ()
+    barriers: tuple[BarrierDef, ...] = ()  # a barriers question offers these, in this order
 
     @property
     def question_count(self) -> int:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from frameworks.definition import MAX_OPTION_SCORE, MAX_WEIGHT
+from frameworks.definition import MAX_OPTION_SCORE, MAX_WEIGHT, UNSCORED_TYPES
 
 
 class FrameworkFrozenError(Exception):
@@ -38,6 +38,7 @@ class QuestionType(models.TextChoices):
     PERCENTAGE = "percentage", "Percentage"
     NUMBER = "number", "Number (scored by bands)"
     FREE_TEXT = "free_text", "Free text (not scored)"
+    BARRIERS = "barriers", "Barriers (choose up to three; not scored)"
 
 
 class FrameworkQuerySet(models.QuerySet):
@@ -68,6 +69,11 @@ class Framework(models.Model):
         default=list,
         blank=True,
         help_text="Medical technologies and their prerequisites (TechnologyDef.as_json).",
+    )
+    barriers = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What holds trusts back, offered by barriers questions (BarrierDef.as_json).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -321,8 +327,8 @@ class Question(FrozenContentModel):
                 name="question_gate_complete",
             ),
             models.CheckConstraint(
-                condition=~Q(type="free_text") | Q(weight=0, gate_stage__isnull=True),
-                name="free_text_never_scored",
+                condition=~Q(type__in=UNSCORED_TYPES) | Q(weight=0, gate_stage__isnull=True),
+                name="unscored_types_never_scored",
             ),
         ]
 
@@ -334,7 +340,7 @@ class Question(FrozenContentModel):
 
     @property
     def is_scored(self) -> bool:
-        return self.type != QuestionType.FREE_TEXT
+        return self.type not in UNSCORED_TYPES
 
 
 class AnswerOption(FrozenContentModel):

@@ -26,7 +26,10 @@ from frameworks.definition import (
     MAX_WEIGHT,
     OVERALL_RULES,
     QUESTION_TYPES,
+    TICKED_TYPES,
+    UNSCORED_TYPES,
     BandDef,
+    BarrierDef,
     ConditionDef,
     DomainDef,
     FrameworkDef,
@@ -46,7 +49,8 @@ DOMAIN_CODE = re.compile(r"^[A-Z][A-Z0-9]{0,15}$")
 QUESTION_CODE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9A-Z]+$")
 
 TOP_KEYS = ("code", "version", "name", "description", "overall", "stages", "domains")
-OPTIONAL_TOP_KEYS = ("technologies",)
+OPTIONAL_TOP_KEYS = ("barriers", "technologies")
+BARRIER_KEYS = ("code", "name", "description")
 TECHNOLOGY_KEYS = ("code", "name", "description", "prerequisites")
 PREREQUISITE_KEYS = ("why", "domain", "stage", "question", *CONDITION_OPERATORS)
 OVERALL_KEYS = ("rule", "thresholds")
@@ -139,6 +143,7 @@ class _Checker:
         self.question_paths: dict[str, str] = {}
         self.all_codes: set[str] = set()  # every question code in the file, read before checking
         self.earlier: dict[str, QuestionDef] = {}  # the questions checked so far, by code
+        self.barriers: tuple[BarrierDef, ...] = ()  # read before the questions that offer them
 
     def error(self, path: str, message: str) -> None:
         self.errors.append(f"{self.source}: {path}: {message}")
@@ -239,6 +244,7 @@ class _Checker:
         if rule is not None and rule not in OVERALL_RULES:
             self.error("overall.rule", f"must be one of {', '.join(OVERALL_RULES)}")
         overall_thresholds = self.thresholds(overall.get("thresholds"), "overall", stage_codes)
+        self.barriers = self.barrier_list(top)
         self.all_codes = {
             question.get("code")
             for domain in top.get("domains") or []
@@ -274,7 +280,24 @@ class _Checker:
             stages=tuple(stages),
             domains=tuple(domains),
             technologies=tuple(technologies),
+            barriers=self.barriers,
         )
+
+    def barrier_list(self, top: dict) -> tuple[BarrierDef, ...]:
+        raw = self.sequence(top, "barriers", "", 2)
+        barriers = []
+        for index, item in enumerate(raw):
+            path = f"barriers[{index}]"
+            if self.mapping(item, path, BARRIER_KEYS, BARRIER_KEYS) is None:
+                continue
+            code = self.text(item, "code", path, STAGE_CODE)
+            name = self.text(item, "name", path)
+            description = self.text(item, "description", path)
+            if code and name and description:
+                barriers.append(BarrierDef(code=code, name=name, description=description))
+        self.unique(raw, lambda b: _get(b, "code"), "barriers", "barrier code")
+        self.unique(raw, lambda b: _get(b, "name"), "barriers", "barrier name")
+        return tuple(barriers)
 
     def technology(
         self, item: Any, path: str, stage_codes: list[str], domain_codes: list[str]
@@ -425,9 +448,9 @@ class _Checker:
         if kind is not None and kind not in QUESTION_TYPES:
             self.error(_join(path, "type"), f"must be one of {', '.join(QUESTION_TYPES)}")
             kind = None
-        scored = kind != "free_text"
+        scored = kind not in UNSCORED_TYPES
         if not scored and "weight" in item:
-            self.error(_join(path, "weight"), "free text is never scored: leave weight out")
+            self.error(_join(path, "weight"), f"{kind} is never scored: leave weight out")
         weight = self.whole_number(item, "weight", path, 1, MAX_WEIGHT, DEFAULT_WEIGHT)
         mandatory = self.flag(item, "mandatory", path, True)
         allows_na = self.flag(item, "allows_na", path, False)
@@ -436,8 +459,10 @@ class _Checker:
             if kind != "number":
                 self.error(_join(path, "unit"), "only number questions have a unit")
             unit = self.text(item, "unit", path) or ""
-        gate = self.gate(item, path, stage_codes, scored)
+        gate = self.gate(item, path, stage_codes, kind if not scored else None)
         options = self.options(item, path, kind, stage_codes)
+        if kind == "barriers":
+            options = self.barrier_options(path)
         bands = self.bands(item, path, kind)
         shown_when = self.shown_when(item, path, code)
         if None in (code, title, text, guidance, kind, weight):
@@ -513,7 +538,7 @@ class _Checker:
             self.error(_join(path, "question"), "a free-text answer cannot be tested")
             return None
         if operator == "equals" or operator == "one_of":
-            if target.type not in CHOICE_TYPES:
+            if target.type not in (*CHOICE_TYPES, *TICKED_TYPES):
                 self.error(where, f"{target.type} answers are tested with at_least, not {operator}")
                 return None
             wanted = value if operator == "one_of" else [value]
@@ -521,6 +546,13 @@ class _Checker:
                 self.error(where, "must be a list of one or more option labels")
                 return None
             unknown = [label for label in wanted if label not in labels]
+            if unknown and target.type == "barriers":
+                self.error(
+                    where,
+                    f"{unknown[0]!r} is not one of the framework's barriers "
+                    f"(barriers: {', '.join(labels)})",
+                )
+                return None
             if unknown:
                 self.error(
                     where,
@@ -539,8 +571,8 @@ class _Checker:
                 self.error(where, "a percentage is between 0 and 100")
                 return None
             return ConditionDef(target_code, operator, number)
-        if target.type == "multiple_choice":
-            self.error(where, "a multiple-choice answer is tested with equals or one_of")
+        if target.type in TICKED_TYPES:
+            self.error(where, f"a {target.type} answer is tested with equals or one_of")
             return None
         if value not in labels:
             self.error(
@@ -550,12 +582,24 @@ class _Checker:
             return None
         return ConditionDef(target_code, operator, value)
 
-    def gate(self, item: dict, path: str, stage_codes: list[str], scored: bool) -> GateDef | None:
+    def barrier_options(self, path: str) -> tuple[OptionDef, ...]:
+        """A barriers question offers every barrier the framework lists, as unscored options."""
+        if not self.barriers:
+            self.error(
+                _join(path, "type"),
+                "a barriers question offers the framework's barriers: list them under the "
+                "top-level barriers key",
+            )
+        return tuple(OptionDef(label=barrier.name, score=0) for barrier in self.barriers)
+
+    def gate(
+        self, item: dict, path: str, stage_codes: list[str], unscored_kind: str | None
+    ) -> GateDef | None:
         if item.get("gate") is None:
             return None
         where = _join(path, "gate")
-        if not scored:
-            self.error(where, "free text is never scored, so it cannot be a gate")
+        if unscored_kind is not None:
+            self.error(where, f"{unscored_kind} is never scored, so it cannot be a gate")
             return None
         gate = self.mapping(item["gate"], where, GATE_KEYS, ("stage",))
         if gate is None:
@@ -715,8 +759,10 @@ def dump_framework(definition: FrameworkDef) -> str:
             {"code": stage.code, "name": stage.name, "descriptor": stage.descriptor}
             for stage in definition.stages
         ],
-        "domains": [_domain_document(domain) for domain in definition.domains],
     }
+    if definition.barriers:
+        document["barriers"] = [barrier.as_json() for barrier in definition.barriers]
+    document["domains"] = [_domain_document(domain) for domain in definition.domains]
     if definition.technologies:
         document["technologies"] = [
             {
@@ -774,7 +820,7 @@ def _question_document(question: QuestionDef) -> dict:
         document["gate"] = gate
     if question.unit:
         document["unit"] = question.unit
-    if question.options:
+    if question.options and question.type != "barriers":  # the framework's barriers
         document["options"] = [_option_document(option) for option in question.options]
     if question.bands:
         document["bands"] = [_band_document(band) for band in question.bands]

@@ -11,6 +11,7 @@ from django.db.models import Count
 
 from frameworks.definition import (
     BandDef,
+    BarrierDef,
     DomainDef,
     FrameworkDef,
     GateDef,
@@ -55,6 +56,7 @@ def framework_definition(*, framework: Framework) -> FrameworkDef:
         overall_rule=framework.overall_rule,
         overall_thresholds=_ordered_thresholds(thresholds_by_domain[None]),
         technologies=tuple(TechnologyDef.from_json(stored) for stored in framework.technologies),
+        barriers=tuple(BarrierDef(**stored) for stored in framework.barriers),
         stages=tuple(
             StageDef(code=stage.code, name=stage.name, descriptor=stage.descriptor)
             for stage in stages

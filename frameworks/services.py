@@ -199,6 +199,7 @@ def _framework_create(*, definition: FrameworkDef) -> Framework:
         description=definition.description,
         overall_rule=definition.overall_rule,
         technologies=[technology.as_json() for technology in definition.technologies],
+        barriers=[barrier.as_json() for barrier in definition.barriers],
     )
     stages = Stage.objects.bulk_create(
         Stage(

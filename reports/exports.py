@@ -22,7 +22,8 @@ from assessments.models import (
     DomainResult,
     Response,
 )
-from frameworks.models import AnswerOption, Domain, Stage
+from frameworks.definition import TICKED_TYPES
+from frameworks.models import AnswerOption, Domain, Framework, Stage
 from organisations.models import IntegratedCareBoard, Region, TrustType
 from reports.models import BenchmarkRun, GroupType, JobStatus, PeerGroupStatistic
 
@@ -157,16 +158,24 @@ class TrustResults:
     title = "Results by trust and cycle"
     description = (
         "One row per trust and cycle: the trust, its peer groups for the cycle, the assessment's "
-        "status, and the overall and domain scores and stages."
+        "status, the overall and domain scores and stages, readiness to adopt each technology "
+        "and the barriers named."
     )
 
-    def _domain_codes(self, *, user, filters: Filters) -> list[str]:
+    def _codes(self, *, user, filters: Filters) -> tuple[list[str], list[str], list[str]]:
+        """Domain, technology and barrier codes of the frameworks in view, each once."""
         frameworks = _assessments(user=user, filters=filters).values("cycle__framework_id")
-        return _distinct(
+        domains = _distinct(
             Domain.objects.filter(framework_id__in=frameworks)
             .order_by("framework_id", "order")
             .values_list("code", flat=True)
         )
+        content = Framework.objects.filter(pk__in=frameworks).order_by("pk")
+        technologies, barriers = [], []
+        for stored_technologies, stored_barriers in content.values_list("technologies", "barriers"):
+            technologies += [technology["code"] for technology in stored_technologies]
+            barriers += [barrier["code"] for barrier in stored_barriers]
+        return domains, _distinct(technologies), _distinct(barriers)
 
     def columns(self, *, user, filters: Filters) -> list[Column]:
         columns = [
@@ -174,15 +183,42 @@ class TrustResults:
             Column("overall_score", "float64", "Overall score, 0 to 100, one decimal place"),
             Column("overall_stage", "string", "Overall stage"),
         ]
-        for code in self._domain_codes(user=user, filters=filters):
+        domains, technologies, barriers = self._codes(user=user, filters=filters)
+        for code in domains:
             columns += [
                 Column(f"{code}_score", "float64", f"Score of domain {code}, 0 to 100"),
                 Column(f"{code}_stage", "string", f"Stage of domain {code}"),
             ]
+        columns += [
+            Column(
+                f"ready_{code}",
+                "bool",
+                f"Ready to adopt technology {code}: every prerequisite met (empty when the "
+                "cycle's framework does not list it)",
+            )
+            for code in technologies
+        ]
+        columns += [
+            Column(
+                f"barrier_{code}",
+                "bool",
+                f"Barrier {code} named in any domain (empty when no barrier was named)",
+            )
+            for code in barriers
+        ]
+        if barriers:
+            columns += [
+                Column(
+                    f"{code}_barriers",
+                    "string",
+                    f"Barriers named for domain {code}: codes joined by '; ', in framework order",
+                )
+                for code in domains
+            ]
         return columns
 
     def batches(self, *, user, filters: Filters) -> Iterator[list[list]]:
-        codes = self._domain_codes(user=user, filters=filters)
+        codes, technologies, barrier_codes = self._codes(user=user, filters=filters)
         stage_names = dict(Stage.objects.values_list("pk", "name"))
         rows = (
             _assessments(user=user, filters=filters)
@@ -195,7 +231,7 @@ class TrustResults:
             overall = {
                 result["assessment_id"]: result
                 for result in AssessmentResult.objects.filter(assessment_id__in=ids).values(
-                    "assessment_id", "overall_score", "overall_stage_id"
+                    "assessment_id", "overall_score", "overall_stage_id", "readiness", "barriers"
                 )
             }
             domains: dict[int, dict[str, tuple]] = {}
@@ -215,6 +251,13 @@ class TrustResults:
                 for code in codes:
                     score, stage_id = mine.get(code, (None, None))
                     values += [_float(score), stage_names.get(stage_id)]
+                ready = {item["code"]: item["ready"] for item in result.get("readiness") or []}
+                values += [ready.get(code) for code in technologies]
+                named = result.get("barriers") or {}
+                anywhere = {code for codes_named in named.values() for code in codes_named}
+                values += [(code in anywhere) if named else None for code in barrier_codes]
+                if barrier_codes:
+                    values += ["; ".join(named[code]) if code in named else None for code in codes]
                 batch.append(values)
             yield batch
 
@@ -235,16 +278,18 @@ class Answers:
             Column(
                 "question_type",
                 "string",
-                "scale, yes_no, single_choice, multiple_choice, percentage, number or free_text",
+                "scale, yes_no, single_choice, multiple_choice, percentage, number, free_text "
+                "or barriers",
             ),
             Column("not_applicable", "bool", "The trust answered 'not applicable'"),
             Column(
                 "answer",
                 "string",
-                "The option chosen; for multiple choice the options ticked, joined by '; '",
+                "The option chosen; for multiple choice and barriers the options ticked, "
+                "joined by '; '",
             ),
             Column("number", "float64", "The number or percentage given"),
-            Column("text", "string", "The free-text answer"),
+            Column("text", "string", "The free-text answer, or the description of the barriers"),
             Column("comment", "string", "The trust's comment on its answer"),
             Column("carried_forward", "bool", "Carried from last year and not yet confirmed"),
         ]
@@ -290,7 +335,7 @@ class Answers:
                 domain, question, kind, not_applicable, option_id, number = row[10:16]
                 text, comment, carried = row[16:]
                 answer = labels.get(option_id) if option_id else None
-                if kind == "multiple_choice" and row[0] in selected:
+                if kind in TICKED_TYPES and row[0] in selected:
                     answer = "; ".join(selected[row[0]])
                 batch.append(
                     [

@@ -21,7 +21,7 @@ from assessments.services.scoring import assessment_domain_refresh
 from assessments.wording import plain_number, with_unit
 from audit.models import AuditAction
 from audit.services import audit_record, audit_records
-from frameworks.definition import SINGLE_CHOICE_TYPES
+from frameworks.definition import MAX_BARRIERS_CHOSEN, SINGLE_CHOICE_TYPES, TICKED_TYPES
 from frameworks.models import AnswerOption, Domain, Question, QuestionType
 from frameworks.selectors import framework_content
 
@@ -150,6 +150,9 @@ def describe_answer(
     match question.type:
         case QuestionType.MULTIPLE_CHOICE:
             return "; ".join(o.label for o in sorted(selected, key=lambda o: o.order)) or NO_ANSWER
+        case QuestionType.BARRIERS:
+            named = "; ".join(o.label for o in sorted(selected, key=lambda o: o.order)) or NO_ANSWER
+            return f"{named} ({text})" if text else named
         case QuestionType.PERCENTAGE:
             return NO_ANSWER if number is None else f"{plain_number(number)}%"
         case QuestionType.NUMBER:
@@ -201,6 +204,17 @@ def answer_checked(
                     f"Select '{alone.label}' on its own for {code}, or the other options without it"
                 )
             return None, chosen
+        case QuestionType.BARRIERS:
+            if not answer.selected:
+                raise AnswerInvalidError(f"Select at least one barrier for {code}")
+            if len(answer.selected) > MAX_BARRIERS_CHOSEN:
+                raise AnswerInvalidError(
+                    f"Select up to {MAX_BARRIERS_CHOSEN} barriers for {code}, "
+                    f"not {len(answer.selected)}"
+                )
+            if not answer.selected <= set(options):
+                raise AnswerInvalidError(f"Select only the barriers shown for {code}")
+            return None, [options[order] for order in sorted(answer.selected)]
         case QuestionType.PERCENTAGE:
             if answer.number is None:
                 raise AnswerInvalidError(f"Enter a percentage for {code}")
@@ -224,7 +238,7 @@ def _describe(response: Response | None, question: Question, options) -> str:
     if response is None:
         return NO_ANSWER
     by_pk = {option.pk: option for option in options}
-    multiple = question.type == QuestionType.MULTIPLE_CHOICE
+    multiple = question.type in TICKED_TYPES
     return describe_answer(
         question,
         option=by_pk.get(response.option_id),
@@ -264,7 +278,7 @@ def _store(assessment, question, response, choices, chosen, answer, comment, use
     response.version += 1
     response.updated_by = user
     response.save()
-    if question.type == QuestionType.MULTIPLE_CHOICE:
+    if question.type in TICKED_TYPES:
         response.selected_options.set(selected)
     new = _describe_input(question, chosen, answer)
     if new != old:

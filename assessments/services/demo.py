@@ -23,7 +23,7 @@ from assessments.models import Assessment, AssessmentStatus, Cycle, Response
 from assessments.services.answers import AnswerInput, AnswerInvalidError, answer_checked
 from assessments.services.scoring import assessment_results_refresh
 from assessments.services.workflow import cycle_create, submission_problems
-from frameworks.definition import SINGLE_CHOICE_TYPES
+from frameworks.definition import MAX_BARRIERS_CHOSEN, SINGLE_CHOICE_TYPES
 from frameworks.models import AnswerOption, Framework, FrameworkStatus, Question, QuestionType
 from organisations.models import (
     Invitation,
@@ -89,6 +89,11 @@ FREE_TEXT_ANSWERS = (
     "Recruiting and keeping skilled digital and data staff.",
     "Procurement lead times for new systems.",
 )
+
+# How often a demo trust names each barrier of the shipped framework, in its order (funding,
+# operational pressure, legacy systems, interoperability, skills, cyber, procurement, other):
+# roughly the report's picture, in which most trust leaders name funding.
+DEMO_BARRIER_WEIGHTS = (0.73, 0.5, 0.45, 0.4, 0.35, 0.2, 0.2, 0.05)
 
 
 BOARD_FIRST_NAMES = ("Amara", "Ben", "Chloe", "Dev", "Eleanor", "Farid", "Grace", "Hugh", "Isla")
@@ -358,6 +363,15 @@ def _draft_answer(
             if not chosen:
                 chosen = tuple(o for o in options if o.score == 0)[:1]
             return AnswerInput(selected=frozenset(option.order for option in chosen))
+        case QuestionType.BARRIERS:
+            weights = np.resize(DEMO_BARRIER_WEIGHTS, len(options))
+            count = min(len(options), MAX_BARRIERS_CHOSEN, 1 + int(draw < 0.6) + int(draw < 0.25))
+            picks = rng.choice(len(options), size=count, replace=False, p=weights / weights.sum())
+            said = draw < 0.5
+            text = FREE_TEXT_ANSWERS[int(draw * 2 * len(FREE_TEXT_ANSWERS))] if said else ""
+            return AnswerInput(
+                selected=frozenset(options[index].order for index in picks), text=text
+            )
         case QuestionType.PERCENTAGE:
             return AnswerInput(number=Decimal(round(target * 100)))
         case QuestionType.NUMBER:

@@ -93,6 +93,7 @@ def assessment_results_refresh(*, assessments: Iterable[Assessment]) -> list[Ass
             incomplete=scored.overall.incomplete,
             explanation=_overall_record(scored.overall_explanation),
             readiness=readiness_record(scored.readiness, content),
+            barriers=scored.barriers,
             engine_version=scored.engine_version,
             computed_at=now,
         )
@@ -155,6 +156,7 @@ def assessment_domain_refresh(*, assessment: Assessment, domain: Domain) -> None
         incomplete=scored.overall.incomplete,
         explanation=_overall_record(scored.overall_explanation),
         readiness=readiness_record(scored.readiness, content),
+        barriers=scored.barriers,
         engine_version=scored.engine_version,
         computed_at=timezone.now(),
     )

@@ -16,9 +16,16 @@ from frameworks.scoring.explain import (
     explain_overall,
 )
 from frameworks.scoring.readiness import Readiness, technology_readiness
-from frameworks.scoring.rules import AnswerSet, applicable, domain_facts, shown_score
+from frameworks.scoring.rules import (
+    AnswerSet,
+    applicable,
+    cited_barriers,
+    domain_facts,
+    shown_score,
+)
 
-ENGINE_VERSION = "2.1.0"  # 2.1: questions asked on condition; technology readiness
+# 2.1: questions asked on condition; technology readiness. 2.2: barriers named, per domain.
+ENGINE_VERSION = "2.2.0"
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,7 @@ class AssessmentResult:
     overall: OverallResult
     overall_explanation: OverallExplanation
     readiness: tuple[Readiness, ...] = ()  # one per technology the framework lists
+    barriers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # domain -> codes named
     engine_version: str = field(default=ENGINE_VERSION)
 
 
@@ -151,6 +159,7 @@ def rescore_domain(
         readiness=technology_readiness(
             definition, answers, {outcome.code: outcome.stage for outcome in outcomes}
         ),
+        barriers=cited_barriers(definition, answers),
     )
 
 
@@ -187,4 +196,5 @@ def score_assessment(definition: FrameworkDef, answers: AnswerSet) -> Assessment
         readiness=technology_readiness(
             definition, answers, {result.code: result.stage for result in domains}
         ),
+        barriers=cited_barriers(definition, answers),
     )

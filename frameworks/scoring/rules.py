@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from frameworks.definition import (
+    TICKED_TYPES,
     BandDef,
     ConditionDef,
     DomainDef,
@@ -38,7 +39,7 @@ class Answer:
         if self.not_applicable:
             return True
         match question.type:
-            case "multiple_choice":
+            case "multiple_choice" | "barriers":
                 return bool(self.selected)
             case "percentage" | "number":
                 return self.number is not None
@@ -67,7 +68,7 @@ def condition_holds(condition: ConditionDef, question: QuestionDef, answer: Answ
                 if condition.operator == "one_of"
                 else {labels.index(condition.value)}
             )
-            chosen = answer.selected if question.type == "multiple_choice" else {answer.option}
+            chosen = answer.selected if question.type in TICKED_TYPES else {answer.option}
             return bool(wanted & set(chosen))
         case _:  # at_least
             if question.type in ("number", "percentage"):
@@ -109,6 +110,25 @@ def applicable(definition: FrameworkDef, answers: AnswerSet) -> AnswerSet:
     if not hidden:
         return answers
     return {**answers, **dict.fromkeys(hidden, NOT_ASKED)}
+
+
+def cited_barriers(definition: FrameworkDef, answers: AnswerSet) -> dict[str, tuple[str, ...]]:
+    """Per domain, the barriers its barriers questions name: codes, in the framework's order.
+
+    ``answers`` as ``applicable`` returns them, so a question not asked names nothing. A domain
+    that names none (no barriers question, or not answered) is left out.
+    """
+    cited: dict[str, set[int]] = {}
+    for domain in definition.domains:
+        for question in domain.questions:
+            answer = answers.get(question.code)
+            if question.type == "barriers" and answer and not answer.not_applicable:
+                cited.setdefault(domain.code, set()).update(answer.selected)
+    return {
+        code: tuple(definition.barriers[index].code for index in sorted(chosen))
+        for code, chosen in cited.items()
+        if chosen
+    }
 
 
 # --- answer values -----------------------------------------------------------------------------

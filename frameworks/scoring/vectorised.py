@@ -20,7 +20,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from frameworks.definition import FrameworkDef
+from frameworks.definition import TICKED_TYPES, FrameworkDef
 from frameworks.scoring.readiness import definition_question
 from frameworks.scoring.rules import AnswerSet, percentage_hundredths
 
@@ -254,7 +254,7 @@ def _answer_matrices(questions, answers: pd.DataFrame, row, column, respondent_c
     if (has_option & ((option_position < 0) | (option_position >= widest))).any():
         raise ValueError("an option position is outside its question's options")
     chosen_score = option_scores[column, option_position]
-    if (has_option & (chosen_score < 0) & np.isin(kinds, [*CHOICE_TYPES, "multiple_choice"])).any():
+    if (has_option & (chosen_score < 0) & np.isin(kinds, [*CHOICE_TYPES, *TICKED_TYPES])).any():
         raise ValueError("an option position is outside its question's options")
     scored = np.array([question.is_scored for question in questions])[column]
 
@@ -263,7 +263,7 @@ def _answer_matrices(questions, answers: pd.DataFrame, row, column, respondent_c
     has_value[row[single], column[single]] = scored[single]
     given[row[single], column[single]] = True
 
-    multiple = (kinds == "multiple_choice") & has_option & ~row_na
+    multiple = np.isin(kinds, TICKED_TYPES) & has_option & ~row_na
     if multiple.any():
         totals = np.zeros(shape, dtype=np.int64)
         np.add.at(totals, (row[multiple], column[multiple]), chosen_score[multiple])
