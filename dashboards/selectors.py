@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet
@@ -18,6 +19,7 @@ from django.utils import timezone
 from access import policy, scoping
 from assessments.models import Assessment, AssessmentStatus, Cycle, DomainResult
 from frameworks.models import Stage
+from frameworks.scoring.rules import shown_score
 from frameworks.selectors import framework_content
 from organisations.models import IntegratedCareBoard, Organisation, TrustType
 from reports.models import BenchmarkRun, GroupType, JobStatus, PeerGroupStatistic, TrustBenchmark
@@ -640,12 +642,14 @@ def _signed_off_results(cycle: Cycle, trusts: list[TrustRow]) -> list[SignedOffR
 
 def _share_row(label: str, members: list[set[str]], codes: list[str]) -> ShareRow:
     """Each code's share of the members holding it, to one decimal place; none for few."""
-    shown = len(members) >= settings.BENCHMARK_MIN_PEERS
+    shown = len(members) >= max(settings.BENCHMARK_MIN_PEERS, 1)
     return ShareRow(
         label=label,
         n=len(members),
         shares={
-            code: round(100 * sum(code in m for m in members) / len(members), 1) if shown else None
+            code: shown_score(Fraction(100 * sum(code in m for m in members), len(members)))
+            if shown
+            else None
             for code in codes
         },
     )

@@ -51,6 +51,7 @@ QUESTION_CODE = re.compile(r"^[A-Z][A-Z0-9]*-[0-9A-Z]+$")
 TOP_KEYS = ("code", "version", "name", "description", "overall", "stages", "domains")
 OPTIONAL_TOP_KEYS = ("barriers", "technologies")
 BARRIER_KEYS = ("code", "name", "description")
+UNSCORED = {"free_text": "free text", "barriers": "a barriers question"}  # as errors name them
 TECHNOLOGY_KEYS = ("code", "name", "description", "prerequisites")
 PREREQUISITE_KEYS = ("why", "domain", "stage", "question", *CONDITION_OPERATORS)
 OVERALL_KEYS = ("rule", "thresholds")
@@ -450,7 +451,7 @@ class _Checker:
             kind = None
         scored = kind not in UNSCORED_TYPES
         if not scored and "weight" in item:
-            self.error(_join(path, "weight"), f"{kind} is never scored: leave weight out")
+            self.error(_join(path, "weight"), f"{UNSCORED[kind]} is never scored: leave weight out")
         weight = self.whole_number(item, "weight", path, 1, MAX_WEIGHT, DEFAULT_WEIGHT)
         mandatory = self.flag(item, "mandatory", path, True)
         allows_na = self.flag(item, "allows_na", path, False)
@@ -459,7 +460,7 @@ class _Checker:
             if kind != "number":
                 self.error(_join(path, "unit"), "only number questions have a unit")
             unit = self.text(item, "unit", path) or ""
-        gate = self.gate(item, path, stage_codes, kind if not scored else None)
+        gate = self.gate(item, path, stage_codes, UNSCORED.get(kind))
         options = self.options(item, path, kind, stage_codes)
         if kind == "barriers":
             options = self.barrier_options(path)
@@ -572,7 +573,8 @@ class _Checker:
                 return None
             return ConditionDef(target_code, operator, number)
         if target.type in TICKED_TYPES:
-            self.error(where, f"a {target.type} answer is tested with equals or one_of")
+            kind = target.type.replace("_", "-")
+            self.error(where, f"a {kind} answer is tested with equals or one_of")
             return None
         if value not in labels:
             self.error(
@@ -593,13 +595,14 @@ class _Checker:
         return tuple(OptionDef(label=barrier.name, score=0) for barrier in self.barriers)
 
     def gate(
-        self, item: dict, path: str, stage_codes: list[str], unscored_kind: str | None
+        self, item: dict, path: str, stage_codes: list[str], unscored: str | None
     ) -> GateDef | None:
+        """``unscored``: how to name the question when its type is never scored."""
         if item.get("gate") is None:
             return None
         where = _join(path, "gate")
-        if unscored_kind is not None:
-            self.error(where, f"{unscored_kind} is never scored, so it cannot be a gate")
+        if unscored is not None:
+            self.error(where, f"{unscored} is never scored, so it cannot be a gate")
             return None
         gate = self.mapping(item["gate"], where, GATE_KEYS, ("stage",))
         if gate is None:

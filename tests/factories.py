@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+import yaml
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from frameworks.definition import (
     StageDef,
 )
 from frameworks.models import Framework, Question
+from frameworks.schema import dump_framework, read_framework_text
 from frameworks.services import framework_import
 from organisations.models import IntegratedCareBoard, Membership, NationalRole, Organisation, Region
 from organisations.selectors import peer_groups_of
@@ -259,3 +261,41 @@ def answer_all(assessment: Assessment, user, *, mandatory_only: bool = True) -> 
             based_on_version=0,
             user=user,
         )
+
+
+BARRIERS = (
+    {"code": "funding", "name": "Financial constraints", "description": "Too little money."},
+    {"code": "legacy", "name": "Legacy systems", "description": "Old systems."},
+    {"code": "skills", "name": "Digital skills", "description": "Too few skilled staff."},
+    {"code": "other", "name": "Something else", "description": "Say what it is."},
+)
+
+
+def barriers_question(code: str, **extra) -> dict:
+    return {
+        "code": code,
+        "title": "Main barriers",
+        "text": "What are the main barriers?",
+        "guidance": "Choose up to three.",
+        "type": "barriers",
+        "mandatory": False,
+        **extra,
+    }
+
+
+def barriers_document(*, barriers=BARRIERS, questions=None, **size) -> dict:
+    """The small framework as a document, with a barriers list and a barriers question closing
+    each domain (``D1-BR``, ``D2-BR``…); ``questions`` replaces those by domain number."""
+    found = yaml.safe_load(dump_framework(small_framework_definition(**size)))
+    domains = found.pop("domains")
+    if barriers is not None:
+        found["barriers"] = list(barriers)
+    found["domains"] = domains
+    for index, domain in enumerate(domains, start=1):
+        domain["questions"].append((questions or {}).get(index, barriers_question(f"D{index}-BR")))
+    return found
+
+
+def barriers_framework_definition(**size) -> FrameworkDef:
+    text = yaml.safe_dump(barriers_document(**size), sort_keys=False)
+    return read_framework_text(text, source="barriers.yaml")

@@ -18,6 +18,7 @@ from assessments.models import (
     DomainResult,
     Response,
 )
+from assessments.selectors import not_carried_forward
 from assessments.services.answers import AnswerInput, answer_checked
 from assessments.services.demo import DemoDataError, demo_seed
 from assessments.services.workflow import assessment_start, submission_problems
@@ -256,6 +257,9 @@ def test_with_the_next_version_loaded_2026_27_uses_it_and_stores_readiness():
     assert all(len(stored) == 5 for stored in readiness)
     assert any(t["ready"] for stored in readiness for t in stored)
     assert any(not t["ready"] for stored in readiness for t in stored)
+    named = [a.result.barriers for a in signed.select_related("result")]
+    assert all(len(codes) <= 3 for stored in named for codes in stored.values())
+    assert sum("funding" in str(stored) for stored in named) > len(named) / 3
     # The demo lead starts 2026/27 carrying 2025/26's answers across versions, by question code.
     lead = get_user_model().objects.get(username="demo.lead")
     trust = Membership.objects.get(user=lead).organisation
@@ -266,4 +270,10 @@ def test_with_the_next_version_loaded_2026_27_uses_it_and_stores_readiness():
         copy_forward=True,
     )
     last = Assessment.objects.get(organisation=trust, cycle__name="2025/26")
-    assert started.responses.count() == last.responses.count()
+    # The main-barrier questions became barriers questions: their free text is not carried.
+    barriers = Question.objects.filter(framework__version="2026.2", type="barriers")
+    changed = last.responses.filter(question__code__in=barriers.values("code"))
+    assert started.responses.count() == last.responses.count() - changed.count()
+    assert {item.question.code for item in not_carried_forward(assessment=started)} == {
+        response.question.code for response in changed.select_related("question")
+    }

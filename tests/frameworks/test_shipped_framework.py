@@ -9,6 +9,7 @@ from frameworks.schema import read_framework_file
 
 from .conftest import SHIPPED
 
+NEXT_VERSION = SHIPPED.with_name("nhs-digital-maturity-2026.2.yaml")
 SEED_DOMAINS = [
     "Leadership and Governance",
     "Workforce Capability",
@@ -17,6 +18,18 @@ SEED_DOMAINS = [
     "Clinical Engagement and Transformation",
     "Patient Empowerment and Digital Access",
     "Cyber Security and Information Governance",
+]
+
+
+SEED_BARRIERS = [  # section 5 of the report, and a way to name another
+    "Financial constraints",
+    "Operational pressures",
+    "Legacy systems and technical debt",
+    "Interoperability and data silos",
+    "Digital skills and resistance to change",
+    "Cyber security and data protection concerns",
+    "Complex procurement",
+    "Something else",
 ]
 
 
@@ -49,8 +62,11 @@ def test_every_question_has_guidance(definition):
             assert len(question.guidance.split()) >= 8, question.code
 
 
-def test_every_question_type_is_used(definition):
-    used = {q.type for d in definition.domains for q in d.questions}
+def test_every_question_type_is_used_by_the_shipped_versions(definition):
+    following = read_framework_file(NEXT_VERSION)
+    used = {
+        q.type for shipped in (definition, following) for d in shipped.domains for q in d.questions
+    }
     assert used == set(QUESTION_TYPES)
 
 
@@ -74,7 +90,6 @@ def test_scale_options_describe_each_stage_in_words(definition):
                 assert all(len(label.split()) >= 4 for label in labels), question.code
 
 
-NEXT_VERSION = SHIPPED.with_name("nhs-digital-maturity-2026.2.yaml")
 SEED_TECHNOLOGIES = {
     "AI diagnostic tools",
     "Remote patient monitoring",
@@ -84,7 +99,9 @@ SEED_TECHNOLOGIES = {
 }
 
 
-def test_the_next_version_adds_technologies_and_a_follow_up_and_changes_nothing_else(definition):
+def test_the_next_version_adds_technologies_a_follow_up_and_barriers_and_changes_nothing_else(
+    definition,
+):
     import dataclasses
 
     from frameworks.schema import dump_framework
@@ -102,14 +119,28 @@ def test_the_next_version_adds_technologies_and_a_follow_up_and_changes_nothing_
     }
     assert list(conditional) == ["CS-03"]
     assert conditional["CS-03"].conditions[0].question == "CS-02"
+    assert [barrier.name for barrier in following.barriers] == SEED_BARRIERS
+    # Each domain's "main barrier" question, free text before, now names barriers.
+    earlier = {q.code: q for d in definition.domains for q in d.questions}
+    barriers_questions = [
+        [q.code for q in d.questions if q.type == "barriers"] for d in following.domains
+    ]
+    assert all(len(codes) == 1 for codes in barriers_questions)
+    assert all(earlier[code].type == "free_text" for [code] in barriers_questions)
     without = dataclasses.replace(
         following,
         version=definition.version,
         technologies=(),
+        barriers=(),
         domains=tuple(
             dataclasses.replace(
                 d,
-                questions=tuple(dataclasses.replace(q, shown_when=None) for q in d.questions),
+                questions=tuple(
+                    earlier[q.code]
+                    if q.type == "barriers"
+                    else dataclasses.replace(q, shown_when=None)
+                    for q in d.questions
+                ),
             )
             for d in following.domains
         ),
