@@ -35,7 +35,7 @@ from reports.models import (
     PeerGroupStatistic,
     TrustBenchmark,
 )
-from tests.factories import published_framework, small_framework_definition
+from tests.factories import BARRIERS, barriers_framework_definition, published_framework
 
 REGIONS = 3
 ICBS_PER_REGION = 3
@@ -71,6 +71,18 @@ def _stage_for(score: float, stages: list[Stage]) -> Stage:
     return stages[min(int(score // 25), len(stages) - 1)]
 
 
+def _barriers_named(rng, domains) -> dict[str, list[str]]:
+    """One to three of the test barriers for some of the domains, funding named most."""
+    codes = [barrier["code"] for barrier in BARRIERS]
+    named = {}
+    for domain in domains:
+        if rng.random() < 0.7:
+            count = int(rng.integers(1, 4))
+            chosen = rng.choice(len(codes), size=count, replace=False, p=[0.55, 0.2, 0.15, 0.1])
+            named[domain.code] = [codes[index] for index in sorted(chosen)]
+    return named
+
+
 def populate(
     *,
     trusts: int,
@@ -86,7 +98,7 @@ def populate(
     framework = (
         framework_import(
             definition=dataclasses.replace(
-                small_framework_definition(), technologies=(REMOTE_MONITORING,)
+                barriers_framework_definition(), technologies=(REMOTE_MONITORING,)
             ),
             publish=True,
             user=None,
@@ -169,6 +181,7 @@ def populate(
                 ]
                 if technologies
                 else [],
+                barriers=_barriers_named(rng, domains) if technologies else {},
                 engine_version="test",
                 computed_at=timezone.now(),
             )
