@@ -90,9 +90,9 @@ FREE_TEXT_ANSWERS = (
     "Procurement lead times for new systems.",
 )
 
-# How often a demo trust names each barrier of the shipped framework, in its order (funding,
-# operational pressure, legacy systems, interoperability, skills, cyber, procurement, other):
-# roughly the report's picture, in which most trust leaders name funding.
+# How likely a barrier of the shipped framework is to hold a demo trust back, in its order
+# (funding, operational pressure, legacy systems, interoperability, skills, cyber, procurement,
+# other): roughly the report's picture, in which most trust leaders name funding.
 DEMO_BARRIER_WEIGHTS = (0.73, 0.5, 0.45, 0.4, 0.35, 0.2, 0.2, 0.05)
 
 
@@ -254,6 +254,7 @@ def _answers(trusts, cycles, demo_trust) -> tuple[int, int]:
             + REGION_OFFSET.get(trust.region.code, 0.0)
             + rng.normal(0, 0.11)
         )
+        held_back = _barriers_held_back(rng)
         domain_level = {
             code: base + TYPE_DOMAIN_OFFSET.get((trust.trust_type, code), 0.0) + rng.normal(0, 0.09)
             for code in domain_codes
@@ -267,7 +268,13 @@ def _answers(trusts, cycles, demo_trust) -> tuple[int, int]:
                 (
                     question,
                     _draft_answer(
-                        rng, question, options.get(question.pk, []), trust, level, complete
+                        rng,
+                        question,
+                        options.get(question.pk, []),
+                        trust,
+                        level,
+                        complete,
+                        held_back=held_back,
                     ),
                 )
                 for question in questions
@@ -344,8 +351,22 @@ def _status(rng: np.random.Generator, demo_cycle: DemoCycle) -> tuple[str, float
     return AssessmentStatus.IN_PROGRESS, float(rng.uniform(0.4, 0.9))
 
 
+def _barriers_held_back(rng) -> list[int]:
+    """The positions of the barriers that hold a demo trust back, in every domain: at least one,
+    each as often as ``DEMO_BARRIER_WEIGHTS`` says."""
+    held = np.flatnonzero(rng.random(len(DEMO_BARRIER_WEIGHTS)) < DEMO_BARRIER_WEIGHTS)
+    return [int(position) for position in held] or [0]
+
+
 def _draft_answer(
-    rng, question: Question, options, trust, level: float, complete: bool
+    rng,
+    question: Question,
+    options,
+    trust,
+    level: float,
+    complete: bool,
+    *,
+    held_back: list[int],
 ) -> AnswerInput:
     """One plausible answer near the trust's level in this domain; never blank if ``complete``."""
     target = float(np.clip(level + rng.normal(0, 0.16), 0, 1))
@@ -364,9 +385,9 @@ def _draft_answer(
                 chosen = tuple(o for o in options if o.score == 0)[:1]
             return AnswerInput(selected=frozenset(option.order for option in chosen))
         case QuestionType.BARRIERS:
-            weights = np.resize(DEMO_BARRIER_WEIGHTS, len(options))
-            count = min(len(options), MAX_BARRIERS_CHOSEN, 1 + int(draw < 0.6) + int(draw < 0.25))
-            picks = rng.choice(len(options), size=count, replace=False, p=weights / weights.sum())
+            named = [position for position in held_back if position < len(options)] or [0]
+            count = min(len(named), MAX_BARRIERS_CHOSEN, 1 + int(draw < 0.5))
+            picks = rng.choice(named, size=count, replace=False)
             said = draw < 0.5
             text = FREE_TEXT_ANSWERS[int(draw * 2 * len(FREE_TEXT_ANSWERS))] if said else ""
             return AnswerInput(
