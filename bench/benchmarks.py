@@ -162,6 +162,8 @@ def _answers(ids, questions, options, rng, now, bulk_insert, response_model) -> 
                 case "multiple_choice":
                     chosen = choices[: max(1, round(target * len(choices)))]
                     ticks.append((assessment_id, question.pk, chosen))
+                case "barriers":
+                    ticks.append((assessment_id, question.pk, choices[:2]))
                 case "percentage":
                     row["number_value"] = f"{target * 100:.2f}"
                 case "free_text":
@@ -178,7 +180,7 @@ def _answers(ids, questions, options, rng, now, bulk_insert, response_model) -> 
         by_key = {
             (assessment, question): pk
             for pk, assessment, question in response_model.objects.filter(
-                question__type="multiple_choice", assessment_id__in=ids
+                question__type__in=("multiple_choice", "barriers"), assessment_id__in=ids
             ).values_list("pk", "assessment_id", "question_id")
         }
         through = response_model.selected_options.through
@@ -249,6 +251,7 @@ WITH tops AS (
              WHEN 'percentage' THEN LEAST(GREATEST(r.number_value / 100, 0), 1)
              WHEN 'number' THEN b.points::numeric / NULLIF(tops.top_band, 0)
              WHEN 'free_text' THEN NULL
+             WHEN 'barriers' THEN NULL
              ELSE o.score::numeric / NULLIF(tops.top_option, 0)
            END AS value
     FROM assessments_response r

@@ -57,6 +57,8 @@ def synthetic_answer_sets(definition, count: int, seed: int = 7) -> list[dict]:
                         if (column * 7 + i) % 10 < target * 10
                     )
                     answers[question.code] = Answer(selected=picks or frozenset({0}))
+                case "barriers":
+                    answers[question.code] = Answer(selected=frozenset({0, column % 3 + 1}))
                 case "percentage":
                     answers[question.code] = Answer(number=round(target * 100))
                 case "number":

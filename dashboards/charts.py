@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from dashboards.selectors import NationalDashboard, TrustDashboard
+from frameworks.scoring.explain import and_list
 
 FONT = {"family": "Frutiger W01, Arial, sans-serif", "size": 14, "color": "#212b32"}
 GRID = "#d8dde0"
@@ -550,8 +551,17 @@ def _share_table(caption: str, columns, rows) -> Table:
     )
 
 
-def _known_shares(row, columns) -> list[tuple[float, str]]:
-    return [(row.shares[code], name) for code, name in columns if row.shares.get(code) is not None]
+def _extremes(row, columns) -> tuple[tuple[float, str], tuple[float, str]] | None:
+    """The highest and the lowest share of a row, each with every name holding it (in column
+    order, so that ties are all named); None when the row shows no share."""
+    known = [(row.shares[code], name) for code, name in columns if row.shares.get(code) is not None]
+    if not known:
+        return None
+
+    def holders(share: float) -> tuple[float, str]:
+        return share, and_list([name for value, name in known if value == share])
+
+    return holders(max(value for value, _ in known)), holders(min(value for value, _ in known))
 
 
 def readiness_chart(dashboard: NationalDashboard) -> Chart:
@@ -562,13 +572,13 @@ def readiness_chart(dashboard: NationalDashboard) -> Chart:
         dashboard.technologies,
         dashboard.readiness_rows,
     )
-    known = _known_shares(dashboard.readiness_rows[-1], dashboard.technologies)
-    summary = (
-        f"Most ready: {max(known)[1]} ({max(known)[0]:.1f}%); least ready: {min(known)[1]} "
-        f"({min(known)[0]:.1f}%)."
-        if known
-        else "Too few trusts have signed off to show shares yet."
-    )
+    extremes = _extremes(dashboard.readiness_rows[-1], dashboard.technologies)
+    summary = "Too few trusts have signed off to show shares yet."
+    if extremes:
+        (most, most_names), (least, least_names) = extremes
+        summary = (
+            f"Most ready: {most_names} ({most:.1f}%); least ready: {least_names} ({least:.1f}%)."
+        )
     figure = _heat_map(table, colour_title="% ready")
     return Chart("readiness", "Ready to adopt medical technologies", summary, table, figure)
 
@@ -583,13 +593,14 @@ def barriers_chart(dashboard: NationalDashboard) -> Chart:
         dashboard.barrier_rows,
     )
     anywhere = dashboard.barrier_rows[0]
-    known = _known_shares(anywhere, dashboard.barriers)
-    summary = (
-        f"Named most: {max(known)[1]}, by {max(known)[0]:.1f}% of the {anywhere.n} signed-off "
-        "trusts that named a barrier."
-        if known
-        else "Too few trusts have named barriers to show shares yet."
-    )
+    extremes = _extremes(anywhere, dashboard.barriers)
+    summary = "Too few trusts have named barriers to show shares yet."
+    if extremes:
+        (most, names), _ = extremes
+        summary = (
+            f"Named most: {names}, by {most:.1f}% of the {anywhere.n} signed-off trusts that "
+            "named a barrier."
+        )
     figure = _heat_map(table, colour_title="% naming")
     return Chart("barriers", "Barriers trusts name", summary, table, figure)
 

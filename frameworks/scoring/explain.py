@@ -299,7 +299,7 @@ def _instruction(
             return f"answer {name} at '{label}'"
         case "multiple_choice":
             added = sorted(after.selected - (before.selected if answered else frozenset()))
-            labels = _and([f"'{question.options[index].label}'" for index in added])
+            labels = and_list([f"'{question.options[index].label}'" for index in added])
             return f"also select {labels} in {name}" if answered else f"select {labels} in {name}"
         case "percentage":
             return f"raise {name} to at least {after.number:g}%"
@@ -371,11 +371,12 @@ def _next_steps(
         return first + (
             f"{next_stage.name} cannot be reached by changing answers alone in this framework."
         )
-    sentence = _and([change.instruction for change in changes])
+    sentence = and_list([change.instruction for change in changes])
     return f"{first}To reach {next_stage.name}: {sentence[0].upper()}{sentence[1:]}."
 
 
-def _and(items: list[str]) -> str:
+def and_list(items: list[str]) -> str:
+    """"a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 

@@ -107,3 +107,17 @@ def test_the_national_results_download_has_readiness_and_barrier_columns():
         anywhere = {code for codes in named.values() for code in codes}
         assert row["barrier_funding"] == ("" if not named else str("funding" in anywhere))
         assert row["ready_remote-monitoring"] == str(result.readiness[0]["ready"])
+
+
+def test_a_tie_for_the_most_named_barrier_names_every_barrier_in_it(settings):
+    from dashboards.charts import _extremes
+
+    settings.BENCHMARK_MIN_PEERS = 5
+    definition = read(barriers_document())
+    results = [signed_off({"D1": ["funding", "legacy"]}) for _ in range(5)]
+    anywhere = _barrier_rows(results, definition, icb=None)[0]
+    columns = tuple((b.code, b.name) for b in definition.barriers)
+    assert _extremes(anywhere, columns) == (
+        (100.0, "Financial constraints and Legacy systems"),
+        (0.0, "Digital skills and Something else"),
+    )
