@@ -117,6 +117,23 @@ class TrustDashboard:
     next_steps: tuple[tuple[str, str], ...]  # (domain name, what it takes), most pressing first
     trend_cycles: tuple[str, ...]
     trend: tuple[TrendLine, ...]  # overall first, then each domain
+    barriers_named: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (barrier, domains naming it)
+
+
+def _barriers_named(definition, named: dict[str, list[str]]) -> tuple:
+    """Each barrier the trust named, with the domains that named it: the most widely named
+    first, then in the framework's order."""
+    domain_names = {domain.code: domain.name for domain in definition.domains}
+    found = [
+        (
+            barrier.name,
+            tuple(
+                domain_names[code] for code in domain_names if barrier.code in named.get(code, ())
+            ),
+        )
+        for barrier in definition.barriers
+    ]
+    return tuple(sorted((item for item in found if item[1]), key=lambda item: -len(item[1])))
 
 
 def trust_assessments_visible(*, user, organisation: Organisation) -> list[Assessment]:
@@ -293,6 +310,9 @@ def trust_dashboard(
         domains=domains,
         stages=content.stages,
         next_steps=tuple((domain.name, domain.next_steps) for domain in pressing[:TOP_NEXT_STEPS]),
+        barriers_named=_barriers_named(
+            content.definition, getattr(getattr(assessment, "result", None), "barriers", {})
+        ),
         trend_cycles=tuple(
             f"{a.cycle.name}"
             + ("" if a.status == AssessmentStatus.SIGNED_OFF else " (not signed off)")

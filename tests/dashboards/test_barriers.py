@@ -121,3 +121,26 @@ def test_a_tie_for_the_most_named_barrier_names_every_barrier_in_it(settings):
         (100.0, "Financial constraints and Legacy systems"),
         (0.0, "Digital skills and Something else"),
     )
+
+
+@pytest.mark.django_db
+def test_the_trust_dashboard_lists_the_barriers_its_trust_named():
+    from tests.factories import member
+
+    population = populate(trusts=10, cycles=1, technologies=True)
+    assessment = (
+        Assessment.objects.filter(cycle=population.cycles[-1], status=AssessmentStatus.SIGNED_OFF)
+        .select_related("organisation", "result")
+        .first()
+    )
+    assessment.result.barriers = {"D1": ["legacy"], "D2": ["funding", "legacy"]}
+    assessment.result.save(update_fields=["barriers"])
+    member(assessment.organisation, "board_member", "board")
+    client = Client()
+    assert client.login(username="board", password=PASSWORD)
+    url = reverse("trust-dashboard", args=[assessment.organisation.ods_code])
+    html = client.get(url).content.decode()
+    section = html.split('id="barriers"')[1].split("</dl>")[0]
+    assert section.index("Legacy systems") < section.index("Financial constraints")
+    assert "Named for 2 domains: Domain 1, Domain 2" in section
+    assert "Named for 1 domain: Domain 2" in section
