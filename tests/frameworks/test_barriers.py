@@ -139,11 +139,20 @@ def test_a_malformed_barriers_list_is_refused_with_its_key_path(barriers, path, 
 
 
 @pytest.mark.django_db
-def test_a_refused_file_writes_nothing():
+def test_a_refused_file_writes_nothing(tmp_path):
     from frameworks.models import Framework
+    from frameworks.services import framework_load
 
+    unknown = barriers_question(
+        "D2-BR",
+        type="free_text",
+        shown_when={"all": [{"question": "D1-BR", "equals": "Weather"}]},
+    )
+    path = tmp_path / "framework.yaml"
+    bad = barriers_document(questions={2: unknown})
+    path.write_text(yaml.safe_dump(bad, sort_keys=False), encoding="utf-8")
     with pytest.raises(FrameworkFileError):
-        read(barriers_document(barriers=[BARRIERS[0], BARRIERS[0]]))
+        framework_load(path=path, publish=True)
     assert not Framework.objects.exists()
 
 
