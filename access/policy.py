@@ -344,3 +344,16 @@ def icb_ids_visible(user) -> frozenset[int] | None:
 def can_view_icb_summary(user, icb_id: int) -> bool:
     visible = icb_ids_visible(user)
     return visible is None or icb_id in visible
+
+
+# --- the API -------------------------------------------------------------------------------------
+
+
+def can_hold_api_tokens(user) -> bool:
+    """Anyone signed in may create tokens: a token reads and writes only what its owner may."""
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def can_revoke_api_token(user, token) -> bool:
+    """A token is its owner's alone to revoke."""
+    return can_hold_api_tokens(user) and token.user_id == user.pk

@@ -13,11 +13,14 @@ from django.db.models import Q, QuerySet
 
 from access.policy import (
     assessment_scopes,
+    can_hold_api_tokens,
     can_run_benchmarks,
     icb_ids_visible,
     organisation_scopes,
 )
+from api.models import ApiToken
 from assessments.models import Assessment
+from frameworks.models import Framework, FrameworkStatus
 from organisations.models import IntegratedCareBoard, Organisation
 from reports.models import BenchmarkRun
 
@@ -54,3 +57,18 @@ def icbs_visible_to(*, user) -> QuerySet[IntegratedCareBoard]:
     if visible is None:
         return IntegratedCareBoard.objects.all()
     return IntegratedCareBoard.objects.filter(pk__in=sorted(visible))
+
+
+def api_tokens_visible_to(*, user) -> QuerySet[ApiToken]:
+    """The user's own tokens, newest first; nobody sees another's."""
+    if not can_hold_api_tokens(user):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+def frameworks_visible_to(*, user) -> QuerySet[Framework]:
+    """Published and retired framework versions, to anyone signed in; drafts stay with the
+    framework admins' pages."""
+    if not user.is_authenticated:
+        return Framework.objects.none()
+    return Framework.objects.exclude(status=FrameworkStatus.DRAFT)

@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     FRAMEWORK_RETIRED = "framework_retired", "Framework retired"
     FRAMEWORK_COPIED = "framework_copied", "Framework copied as a new draft"
     BENCHMARK_REQUESTED = "benchmark_requested", "Benchmark run requested"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
 
 
 class AuditEvent(models.Model):

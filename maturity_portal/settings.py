@@ -65,6 +65,11 @@ INSTALLED_APPS = [
     "audit",
     "reports",
     "dashboards",
+    "rest_framework",
+    "django_filters",
+    "knox",
+    "drf_spectacular",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +218,58 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=0),
     },
     "jobs-fail-stuck": {"task": "reports.tasks.jobs_fail_stuck_task", "schedule": 300.0},
+}
+
+# Shared by every worker process, so that API rate limits hold across them: Redis in production
+# (CACHE_URL=redis://…), memory in one process otherwise.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
+# The API (/api/v1/): personal tokens (stored hashed, always expiring) for scripts, the session
+# for the browser; JSON only, so no page of it needs inline script. API_RATE_LIMIT is per user.
+KNOX_TOKEN_MODEL = "api.ApiToken"  # noqa: S105 - a model name, not a secret
+REST_KNOX = {
+    "TOKEN_PREFIX": "mp_",
+    "TOKEN_TTL": timedelta(days=30),
+    "AUTO_REFRESH": False,
+}
+API_TOKEN_LIFETIMES_DAYS = (7, 30, 90, 365)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",  # first, so a missing token is answered 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pages",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str("API_ANONYMOUS_RATE_LIMIT", default="30/minute"),
+        "user": env.str("API_RATE_LIMIT", default="300/minute"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,  # scores are numbers, to scripts as on the pages
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Digital maturity portal API",
+    "DESCRIPTION": "Frameworks, organisations, cycles, assessments with their results, answers, "
+    "benchmark runs and national downloads. Sign in with a personal token: "
+    "`Authorization: Token <token>`.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AssessmentStatusEnum": "assessments.models.AssessmentStatus",
+        "FrameworkStatusEnum": "frameworks.models.FrameworkStatus",
+        "JobStatusEnum": "reports.models.JobStatus",
+    },
 }
 
 # The Chromium that draws chart images for board packs (kaleido); started once per process.

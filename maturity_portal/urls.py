@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("assessments.urls")),
     path("", include("reports.urls")),
     path("", include("dashboards.urls")),
+    path("", include("api.urls")),
 ]

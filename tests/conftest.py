@@ -87,3 +87,11 @@ def _forget_rendered_forms() -> None:
 def _forget_framework_content() -> None:
     """Published content is kept per process; each test's database reuses framework ids."""
     frozen_content_cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _forget_rate_limits() -> None:
+    """API rate limits are counted in the cache by user id, and each test's database reuses ids."""
+    from django.core.cache import cache
+
+    cache.clear()
