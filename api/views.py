@@ -221,7 +221,7 @@ class AnswerView(APIView):
                 status=status.HTTP_428_PRECONDITION_REQUIRED,
             )
         based_on = version_of(if_match)
-        if based_on is None or based_on != (state.response.version if state.response else 0):
+        if based_on is None or (state.response is None and based_on != 0):
             return self._answer(state, status.HTTP_412_PRECONDITION_FAILED)
         written = AnswerWriteSerializer(data=request.data)
         written.is_valid(raise_exception=True)
@@ -236,7 +236,7 @@ class AnswerView(APIView):
                 based_on_version=based_on,
                 user=request.user,
             )
-        except StaleAnswerError:
+        except StaleAnswerError:  # recorded in the audit trail as a refused save, as on the page
             return self._answer(self._state(assessment, code), status.HTTP_412_PRECONDITION_FAILED)
         return self._answer(self._state(assessment, code))
 
