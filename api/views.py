@@ -7,7 +7,7 @@ Every list starts from ``access.scoping`` and every object is found within it, s
 from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -46,6 +47,8 @@ from assessments.services.answers import (
     question_for,
     response_save,
 )
+from interop.selectors import assessment_questionnaire_response, framework_questionnaire
+from interop.views import FHIR_JSON, fhir_download
 from organisations.models import Organisation, TrustType
 from reports.exports import DATASETS, Filters
 from reports.models import BenchmarkRun, PeerGroupStatistic
@@ -60,6 +63,17 @@ ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
 )
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.FrameworkFilter
+
+    @extend_schema(
+        summary="The framework version as a FHIR R4 Questionnaire",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT, 404: ERROR},
+        filters=False,
+    )
+    @action(detail=True, url_path="questionnaire", filter_backends=[])
+    def questionnaire(self, request: Request, pk: int) -> HttpResponse:
+        framework = self.get_object()
+        name = f"questionnaire-{framework.code}-{framework.version}.json"
+        return fhir_download(framework_questionnaire(framework=framework), name)
 
     def get_queryset(self) -> QuerySet:
         return scoping.frameworks_visible_to(user=self.request.user).order_by("code", "version")
@@ -117,6 +131,17 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
+
+    @extend_schema(
+        summary="The assessment's answers as a FHIR R4 QuestionnaireResponse",
+        responses={(200, FHIR_JSON): OpenApiTypes.OBJECT, 404: ERROR},
+        filters=False,
+    )
+    @action(detail=True, url_path="questionnaire-response", filter_backends=[])
+    def questionnaire_response(self, request: Request, pk: int) -> HttpResponse:
+        assessment = self.get_object()
+        name = f"questionnaire-response-{assessment.organisation.ods_code}.json"
+        return fhir_download(assessment_questionnaire_response(assessment=assessment), name)
 
 
 def _visible_assessment(request: Request, pk: int) -> Assessment:

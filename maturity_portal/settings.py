@@ -272,6 +272,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# FHIR: the base of the portal's canonical URLs (its Questionnaires, option code systems and
+# extension). Set it to the deployment's own address; the default is deliberately not real.
+FHIR_BASE_URL = env.str("FHIR_BASE_URL", default="https://maturity-portal.invalid/fhir").rstrip("/")
+
 # The Chromium that draws chart images for board packs (kaleido); started once per process.
 CHART_BROWSER_PATH = env.str("BROWSER_PATH", default="/usr/bin/chromium")
 

@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("dashboards.urls")),
     path("", include("api.urls")),
+    path("", include("interop.urls")),
 ]

@@ -251,6 +251,8 @@ def answer_all(assessment: Assessment, user, *, mandatory_only: bool = True) -> 
                 answer = AnswerInput(number=Decimal(70))
             case "free_text":
                 answer = AnswerInput(text="Funding")
+            case "barriers":
+                answer = AnswerInput(selected=frozenset({1, 3}), text="Capital for the EPR")
             case _:
                 answer = AnswerInput(option=2)
         response_save(

@@ -43,6 +43,7 @@ def test_an_assessment_is_read_where_its_page_is_shown(world, clients, role):
             f"/api/v1/assessments/{assessment.pk}/",
             f"/api/v1/assessments/{assessment.pk}/answers/",
             f"/api/v1/assessments/{assessment.pk}/answers/D1-01/",
+            f"/api/v1/assessments/{assessment.pk}/questionnaire-response/",
         ):
             assert api.get(url).status_code == PAGE_TO_API[page], (role, url, page)
 
@@ -63,6 +64,9 @@ def test_lists_hold_exactly_what_the_access_layer_gives(world, clients, role):
         status = api.get(f"/api/v1/organisations/{trust.ods_code}/").status_code
         assert status == (200 if visible else 404)
     assert api.get("/api/v1/frameworks/").status_code == 200
+    questionnaire = api.get(f"/api/v1/frameworks/{world.framework.pk}/questionnaire/")
+    assert questionnaire.status_code == 200
+    assert questionnaire["Content-Type"] == "application/fhir+json"
     assert api.get("/api/v1/cycles/").status_code == 200
 
 
