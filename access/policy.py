@@ -255,6 +255,12 @@ def editable_domain_ids(user, assessment: Assessment) -> set[int]:
     return set()
 
 
+def can_import_answers(user, assessment: Assessment) -> bool:
+    """Import a file of answers: anyone who may change at least one domain now (each answer in
+    the file is then held to its own domain)."""
+    return bool(editable_domain_ids(user, assessment))
+
+
 def can_assign_domains(user, assessment: Assessment) -> bool:
     return bool(_may(user, assessment, Action.ASSIGN))
 

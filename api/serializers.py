@@ -310,3 +310,19 @@ class PeerGroupStatisticSerializer(serializers.ModelSerializer):
             "p90",
             "stage_counts",
         ]
+
+
+class ItemOutcomeSerializer(serializers.Serializer):
+    link_id = serializers.CharField(help_text="The item, e.g. LG-01")
+    outcome = serializers.ChoiceField(choices=["saved", "unchanged", "accepted", "refused"])
+    reason = serializers.CharField(allow_blank=True)
+
+
+class ImportReportSerializer(serializers.Serializer):
+    """What an import did: ``applied`` only when every item was accepted and saved."""
+
+    applied = serializers.BooleanField()
+    problems = serializers.ListField(
+        child=serializers.CharField(), help_text="What is wrong with the resource as a whole"
+    )
+    items = ItemOutcomeSerializer(many=True)

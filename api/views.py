@@ -20,6 +20,7 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -35,6 +36,7 @@ from api.serializers import (
     CycleSerializer,
     FrameworkDetailSerializer,
     FrameworkSerializer,
+    ImportReportSerializer,
     OrganisationSerializer,
     PeerGroupStatisticSerializer,
     answer_data,
@@ -48,6 +50,7 @@ from assessments.services.answers import (
     response_save,
 )
 from interop.selectors import assessment_questionnaire_response, framework_questionnaire
+from interop.services import ImportRefusedError, questionnaire_response_import
 from interop.views import FHIR_JSON, fhir_download
 from organisations.models import Organisation, TrustType
 from reports.exports import DATASETS, Filters
@@ -55,6 +58,12 @@ from reports.models import BenchmarkRun, PeerGroupStatistic
 from reports.services.national import national_csv, national_csv_filename
 
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
+
+
+class FhirJsonParser(JSONParser):
+    """FHIR's own media type is JSON too."""
+
+    media_type = FHIR_JSON
 
 
 @extend_schema_view(
@@ -133,15 +142,47 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
 
     @extend_schema(
+        methods=["GET"],
         summary="The assessment's answers as a FHIR R4 QuestionnaireResponse",
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT, 404: ERROR},
         filters=False,
     )
-    @action(detail=True, url_path="questionnaire-response", filter_backends=[])
+    @extend_schema(
+        methods=["POST"],
+        summary="Import a FHIR R4 QuestionnaireResponse: every answer saved, or none",
+        description="Each item goes through the same checks, versions and audit trail as a "
+        "save on the page. If any item is refused, nothing is saved and the report (400) says "
+        "which and why.",
+        request={FHIR_JSON: OpenApiTypes.OBJECT, "application/json": OpenApiTypes.OBJECT},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer, 404: ERROR},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="questionnaire-response",
+        filter_backends=[],
+        parser_classes=[FhirJsonParser, JSONParser],
+    )
     def questionnaire_response(self, request: Request, pk: int) -> HttpResponse:
         assessment = self.get_object()
-        name = f"questionnaire-response-{assessment.organisation.ods_code}.json"
-        return fhir_download(assessment_questionnaire_response(assessment=assessment), name)
+        if request.method == "GET":
+            name = f"questionnaire-response-{assessment.organisation.ods_code}.json"
+            return fhir_download(assessment_questionnaire_response(assessment=assessment), name)
+        if not isinstance(request.data, dict):
+            return Response(
+                {"detail": "Send a QuestionnaireResponse as a JSON object."},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            report = questionnaire_response_import(
+                assessment=assessment, resource=request.data, user=request.user
+            )
+        except ImportRefusedError as refused:
+            return Response(
+                ImportReportSerializer(refused.report).data, status=status.HTTP_400_BAD_REQUEST
+            )
+        return Response(ImportReportSerializer(report).data)
 
 
 def _visible_assessment(request: Request, pk: int) -> Assessment:

@@ -13,4 +13,9 @@ urlpatterns = [
         views.assessment_response_download,
         name="assessment-questionnaire-response",
     ),
+    path(
+        "assessments/<int:pk>/import-fhir/",
+        views.assessment_response_import,
+        name="assessment-questionnaire-response-import",
+    ),
 ]

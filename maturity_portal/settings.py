@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "api",
+    "interop",
 ]
 
 MIDDLEWARE = [
