@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from access import policy
 from audit.models import AuditAction
 from audit.services import audit_record
 from frameworks.definition import FrameworkDef
+from frameworks.foreign import ConversionOptions, ForeignFrameworkError, convert_ciso_assistant
 from frameworks.models import (
     AnswerOption,
     Domain,
@@ -36,6 +38,7 @@ from frameworks.schema import (
     dump_framework,
     read_framework_file,
     read_framework_text,
+    validate_framework,
 )
 from frameworks.selectors import framework_definition, framework_get
 
@@ -65,6 +68,39 @@ def framework_load(*, path: Path, publish: bool = False, user=None) -> Framework
     """Validate a framework file and store it as a draft (or publish it), all or nothing."""
     return framework_import(
         definition=read_framework_file(path), publish=publish, source=path, user=user
+    )
+
+
+@dataclass(frozen=True)
+class ForeignLoadResult:
+    load: FrameworkLoadResult
+    output: Path  # our canonical file, written from the foreign one
+    warnings: list[str]
+
+
+def framework_load_foreign(
+    *,
+    path: Path,
+    output: Path,
+    options: ConversionOptions,
+    publish: bool = False,
+    user=None,
+) -> ForeignLoadResult:
+    """Convert a CISO Assistant library into our format, write it to ``output`` as our canonical
+    file, and load that file as any other. ForeignFrameworkError (naming node URNs) when the
+    library cannot be converted, FrameworkFileError when the result breaks our format; in both
+    cases nothing is written or loaded."""
+    try:
+        library = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ForeignFrameworkError([f"{path}: cannot be read as YAML: {error}"]) from error
+    conversion = convert_ciso_assistant(library, options)
+    definition = validate_framework(conversion.document, source=str(output))
+    output.write_text(dump_framework(definition), encoding="utf-8")
+    return ForeignLoadResult(
+        load=framework_load(path=output, publish=publish, user=user),
+        output=output,
+        warnings=conversion.warnings,
     )
 
 

@@ -1,0 +1,178 @@
+"""Frameworks from CISO Assistant's library format, converted into ours and loaded.
+
+The library files in tests/frameworks/ciso/ are written for these tests in that format; none is
+copied from CISO Assistant's own libraries.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from django.core.management import CommandError, call_command
+
+from assessments.models import AssessmentResult
+from frameworks.foreign import ConversionOptions, ForeignFrameworkError, convert_ciso_assistant
+from frameworks.models import Framework
+from frameworks.schema import dump_framework, read_framework_file, validate_framework
+from tests.factories import OrganisationFactory, answer_all, assessment_in, member, open_cycle
+
+LIBRARIES = Path(__file__).parent / "ciso"
+
+
+def library(name: str) -> dict:
+    return yaml.safe_load((LIBRARIES / name).read_text(encoding="utf-8"))
+
+
+def converted(name: str, **options):
+    return convert_ciso_assistant(library(name), ConversionOptions(**options))
+
+
+def test_a_scored_library_three_deep_becomes_domains_of_scored_questions():
+    conversion = converted("scored-three-deep.yaml")
+    document = conversion.document
+    assert (document["code"], document["version"], document["name"]) == (
+        "records",
+        "3",
+        "Records maturity",
+    )
+    assert [domain["code"] for domain in document["domains"]] == ["GOV", "TECH"]
+    governance = document["domains"][0]["questions"]
+    assert [q["code"] for q in governance] == ["GOV-01", "GOV-02"]
+    assert governance[0]["title"] == "Named records owner"
+    assert governance[0]["guidance"] == "Board minutes name the owner."
+    assert governance[0]["type"] == "single_choice"
+    # Scores 0–5 on our 0–4 scale, half up: 0, 0.8→1, 1.6→2, 2.4→2, 3.2→3, 4.
+    assert [o["score"] for o in governance[0]["options"]] == [0, 1, 2, 2, 3, 4]
+    assert [o["label"] for o in governance[0]["options"]][-1] == "Optimised"
+    assert any("implementation groups are not carried over" in w for w in conversion.warnings)
+    assert any("gov.1.2: reference_controls are not carried over" in w for w in conversion.warnings)
+    definition = validate_framework(document, source="converted")
+    assert definition.overall_rule == "median"
+    assert definition.stages[0].name == "Initial"
+
+
+def test_an_unscored_library_four_deep_asks_yes_no_and_its_own_questions():
+    conversion = converted("unscored-four-deep.yaml")
+    [agreements, transparency] = conversion.document["domains"]
+    questions = {q["code"]: q for q in agreements["questions"]}
+    assert questions["A-01"]["type"] == "yes_no"
+    assert questions["A-01"]["text"].endswith("Every regular data flow has a signed agreement.")
+    register = questions["A-02"]
+    assert register["type"] == "single_choice"
+    assert [(o["label"], o["score"]) for o in register["options"]] == [
+        ("No", 0),
+        ("Partly", 2),
+        ("Yes", 4),
+    ]
+    assert questions["A-03"]["type"] == "multiple_choice"
+    assert questions["A-04"]["type"] == "free_text"
+    assert any("a date question is asked as free text" in w for w in conversion.warnings)
+    assert any("depends_on is not carried over" in w for w in conversion.warnings)
+    assert transparency["questions"][0]["code"] == "B-01"
+    validate_framework(conversion.document, source="converted")
+
+
+def test_a_deeper_level_can_be_the_domains():
+    document = converted("unscored-four-deep.yaml", domain_depth=2).document
+    assert [domain["name"] for domain in document["domains"]] == [
+        "Sharing agreements",
+        "Privacy notice",
+    ]
+    assert [q["code"] for q in document["domains"][1]["questions"]] == ["B1-01"]
+
+
+def test_errors_name_each_node_urn():
+    with pytest.raises(ForeignFrameworkError) as caught:
+        converted("broken.yaml")
+    errors = caught.value.errors
+    assert any(e.startswith("urn:test:risk:req_node:broken:a.1: depth 3") for e in errors)
+    assert any(
+        e.startswith("urn:test:risk:req_node:broken:a.2: parent_urn") and "nowhere" in e
+        for e in errors
+    )
+    assert any("a.3:question:1: question type 'slider' is not supported" in e for e in errors)
+
+
+@pytest.mark.django_db
+def test_the_command_writes_our_file_loads_it_and_the_framework_scores(tmp_path, capsys):
+    output = tmp_path / "records.yaml"
+    call_command(
+        "load_framework",
+        str(LIBRARIES / "scored-three-deep.yaml"),
+        "--from",
+        "ciso-assistant",
+        "--output",
+        str(output),
+        "--publish",
+    )
+    captured = capsys.readouterr()
+    assert "records 3: created (published)" in captured.out
+    assert "note: " in captured.err and "implementation groups" in captured.err
+    text = output.read_text(encoding="utf-8")
+    assert dump_framework(read_framework_file(output)) == text  # our canonical form
+    framework = Framework.objects.get(code="records", version="3")
+    trust = OrganisationFactory()
+    lead = member(trust, "digital_lead", "lead")
+    assessment = assessment_in(trust, open_cycle(framework))
+    answer_all(assessment, lead, mandatory_only=False)
+    result = AssessmentResult.objects.get(assessment=assessment)
+    assert result.overall_stage is not None and result.overall_score is not None
+    assert {d.domain.code for d in result.domains.select_related("domain")} == {"GOV", "TECH"}
+
+
+@pytest.mark.django_db
+def test_a_mapping_file_sets_the_choices_and_a_bad_one_is_refused(tmp_path):
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        yaml.safe_dump(
+            {
+                "code": "sharing",
+                "version": "2026.1",
+                "overall_rule": "weakest_link",
+                "thresholds": {"developing": 20, "established": 60, "advanced": 90},
+                "unscored_type": "free_text",
+            }
+        )
+    )
+    output = tmp_path / "sharing.yaml"
+    call_command(
+        "load_framework",
+        str(LIBRARIES / "unscored-four-deep.yaml"),
+        "--from=ciso-assistant",
+        f"--mapping={mapping}",
+        f"--output={output}",
+    )
+    definition = read_framework_file(output)
+    assert (definition.code, definition.version, definition.overall_rule) == (
+        "sharing",
+        "2026.1",
+        "weakest_link",
+    )
+    assert dict(definition.domains[0].thresholds)["established"] == 60
+    assert definition.domains[0].questions[0].type == "free_text"
+    mapping.write_text("domain_level: 2\n")
+    with pytest.raises(CommandError):
+        call_command(
+            "load_framework",
+            str(LIBRARIES / "unscored-four-deep.yaml"),
+            "--from=ciso-assistant",
+            f"--mapping={mapping}",
+            f"--output={tmp_path / 'other.yaml'}",
+        )
+    assert not (tmp_path / "other.yaml").exists()
+
+
+@pytest.mark.django_db
+def test_a_broken_library_loads_nothing_and_writes_nothing(tmp_path, capsys):
+    output = tmp_path / "broken.yaml"
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command(
+            "load_framework",
+            str(LIBRARIES / "broken.yaml"),
+            "--from=ciso-assistant",
+            f"--output={output}",
+        )
+    assert "urn:test:risk:req_node:broken:a.1" in capsys.readouterr().err
+    assert not output.exists() and not Framework.objects.exists()
