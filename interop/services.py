@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from access import policy
@@ -122,6 +123,8 @@ def _unchanged(stored: StoredAnswer | None, answer: AnswerInput, comment: str) -
 def questionnaire_response_import(*, assessment: Assessment, resource: dict, user) -> ImportReport:
     """Save every answer of ``resource`` into ``assessment``, or none; ImportRefusedError (with
     the report) when any item or the resource itself is refused."""
+    if not policy.can_import_answers(user, assessment):
+        raise PermissionDenied("You cannot change answers in this self-assessment now.")
     content = framework_content(framework=assessment.cycle.framework)
     definition = content.definition
     urls = Urls(settings.FHIR_BASE_URL)

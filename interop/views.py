@@ -57,7 +57,7 @@ def assessment_response_import(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         pk=pk,
     )
-    if not policy.can_import_answers(request.user, assessment):
+    if not policy.can_import_answers(request.user, assessment):  # before the form is shown
         raise PermissionDenied("You cannot change answers in this self-assessment now.")
     action = reverse("assessment-questionnaire-response-import", args=[assessment.pk])
     form = QuestionnaireResponseUploadForm(

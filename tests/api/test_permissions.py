@@ -8,6 +8,7 @@ exactly what ``access.scoping`` gives. After every refused write nothing has cha
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -140,3 +141,30 @@ def test_the_analyst_reads_only_what_has_been_shared(world, clients):
     world.assessment_b.submitted_at = world.last_a.submitted_at
     world.assessment_b.save(update_fields=["status", "submitted_at"])
     assert ids(api.get("/api/v1/assessments/?status=submitted")) == {world.assessment_b.pk}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_questionnaire_response_is_imported_where_the_import_page_opens(world, clients, role):
+    """An import with no answers in it: allowed (200) wherever the page opens, refused (403)
+    where the page refuses, and unseen (404) where the assessment is hidden."""
+    assessment = world.assessment_a
+    page = page_client(role).get(
+        reverse("assessment-questionnaire-response-import", args=[assessment.pk])
+    )
+    empty = {
+        "resourceType": "QuestionnaireResponse",
+        "status": "in-progress",
+        "questionnaire": f"{settings.FHIR_BASE_URL}/Questionnaire/{world.framework.code}",
+    }
+    response = clients[role].post(
+        f"/api/v1/assessments/{assessment.pk}/questionnaire-response/", empty, format="json"
+    )
+    assert response.status_code == PAGE_TO_API[page.status_code], (role, page.status_code)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_details_of_what_everyone_may_read(world, clients, role):
+    api = clients[role]
+    assert api.get(f"/api/v1/frameworks/{world.framework.pk}/").json()["definition"]["domains"]
+    assert api.get(f"/api/v1/cycles/{world.cycle.pk}/").json()["name"] == world.cycle.name
+    assert api.get("/api/v1/frameworks/999999/").status_code == 404

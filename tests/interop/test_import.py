@@ -141,8 +141,13 @@ def test_importing_through_the_api_and_the_page(trusts):
     body = fhir_json(resource)
     url = f"/api/v1/assessments/{target.pk}/questionnaire-response/"
     refused = client_for(board_b).post(url, body, content_type="application/fhir+json")
-    assert refused.status_code == 400
-    assert {item["outcome"] for item in refused.json()["items"]} == {"refused"}
+    assert refused.status_code == 403  # a board member reads answers but never changes them
+    assert not Response.objects.filter(assessment=target).exists()
+    bad = json.loads(body)
+    bad["item"][0]["item"][0]["answer"][0]["valueCoding"]["code"] = "9"
+    reported = client_for(lead_b).post(url, json.dumps(bad), content_type="application/fhir+json")
+    assert reported.status_code == 400 and reported.json()["applied"] is False
+    assert any("'9' is not an option of D1-01" in p for p in reported.json()["problems"])
     assert not Response.objects.filter(assessment=target).exists()
     imported = client_for(lead_b).post(url, body, content_type="application/fhir+json")
     assert imported.status_code == 200 and imported.json()["applied"] is True
