@@ -68,6 +68,8 @@ def _walk(items: list[dict], path: str) -> Iterator[tuple[str, dict]]:
 def questionnaire_problems(resource: dict) -> list[str]:
     """What is wrong with a Questionnaire, each with where: empty when it is sound."""
     problems = _library_problems(Questionnaire, resource)
+    if problems:  # our rules read the structure the models have just refused
+        return problems
     seen: dict[str, str] = {}
     for where, item in _walk(resource.get("item", []), "item"):
         link = item.get("linkId")
@@ -97,6 +99,8 @@ def questionnaire_items(resource: dict) -> dict[str, dict]:
 def response_problems(response: dict, questionnaire: dict) -> list[str]:
     """What is wrong with a QuestionnaireResponse, and where it does not fit its Questionnaire."""
     problems = _library_problems(QuestionnaireResponse, response)
+    if problems:  # our rules read the structure the models have just refused
+        return problems
     expected = f"{questionnaire.get('url')}|{questionnaire.get('version')}"
     if response.get("questionnaire") not in (expected, questionnaire.get("url")):
         problems.append(

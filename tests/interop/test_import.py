@@ -164,3 +164,22 @@ def test_importing_through_the_api_and_the_page(trusts):
     not_json = io.BytesIO(b"{not json")
     not_json.name = "answers.json"
     assert "The file is not JSON" in page.post(address, {"file": not_json}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"resourceType": "QuestionnaireResponse", "status": "completed", "item": ["not an item"]},
+        {"resourceType": "QuestionnaireResponse", "status": "completed", "item": [{"answer": 3}]},
+        {"resourceType": "Patient"},
+        ["not", "an", "object"],
+        {},
+    ],
+)
+def test_nonsense_is_refused_with_reasons_and_never_a_server_error(trusts, body):
+    _, target, lead_b, _ = trusts
+    url = f"/api/v1/assessments/{target.pk}/questionnaire-response/"
+    response = client_for(lead_b).post(url, body, format="json")
+    assert response.status_code == 400
+    assert response.json().get("problems") or response.json().get("detail")
+    assert not Response.objects.filter(assessment=target).exists()
