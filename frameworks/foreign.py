@@ -81,6 +81,20 @@ class ConversionOptions:
                 [f"mapping: unknown key(s) {', '.join(unknown)} (allowed: {allowed})"]
             )
         values = {**mapping, **{k: v for k, v in overrides.items() if v is not None}}
+        problems = []
+        depth = values.get("domain_depth", 1)
+        if isinstance(depth, bool) or not isinstance(depth, int) or depth < 1:
+            problems.append("mapping: domain_depth must be a whole number of 1 or more")
+        if values.get("unscored_type", "yes_no") not in UNSCORED_TYPES:
+            problems.append(f"mapping: unscored_type must be one of {', '.join(UNSCORED_TYPES)}")
+        for key in ("thresholds", "overall_thresholds"):
+            if not isinstance(values.get(key, {}), dict):
+                problems.append(f"mapping: {key} must map stage codes to scores")
+        stages = values.get("stages", DEFAULT_STAGES)
+        if not isinstance(stages, list | tuple) or not all(isinstance(x, dict) for x in stages):
+            problems.append("mapping: stages must be a list of {code, name, descriptor}")
+        if problems:
+            raise ForeignFrameworkError(problems)
         if "stages" in values:
             values["stages"] = tuple(values["stages"])
         return cls(**values)
@@ -113,6 +127,17 @@ def _text(node: dict, *keys: str) -> str:
         if isinstance(value, str) and value.strip():
             return " ".join(value.split())
     return ""
+
+
+def _number(value: Any) -> Decimal | None:
+    """A score from the file as a Decimal; None when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
 
 
 def _rescaled(score: Decimal, low: Decimal, high: Decimal) -> int:
@@ -182,7 +207,11 @@ class _Converter:
             if not isinstance(entry, dict) or "score" not in entry or not entry.get("name"):
                 self.error(f"{where}.scores_definition[{index}]", "needs a score and a name")
                 continue
-            pairs.append((Decimal(str(entry["score"])), " ".join(str(entry["name"]).split())))
+            score = _number(entry["score"])
+            if score is None:
+                self.error(f"{where}.scores_definition[{index}]", "the score must be a number")
+                continue
+            pairs.append((score, " ".join(str(entry["name"]).split())))
         if len({name for _, name in pairs}) != len(pairs):
             self.error(f"{where}.scores_definition", "two scores have the same name")
         return pairs or None
@@ -320,8 +349,11 @@ class _Converter:
         if kind not in ("unique_choice", "multiple_choice"):
             self.error(where, f"question type {kind!r} is not supported")
             return
-        choices = spec.get("choices") or []
-        labels = [" ".join(str(c.get("value", "")).split()) for c in choices if isinstance(c, dict)]
+        choices = spec.get("choices")
+        if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
+            self.error(where, "choices must be a list of mappings")
+            return
+        labels = [" ".join(str(choice.get("value", "")).split()) for choice in choices]
         if len(labels) < 2 or not all(labels) or len(set(labels)) != len(labels):
             self.error(where, "needs at least two choices, each with its own value")
             return
@@ -332,7 +364,10 @@ class _Converter:
         if any(score is None for score in raw):
             self.error(where, "some choices have add_score and some do not")
             return
-        values = [Decimal(str(score)) for score in raw]
+        values = [_number(score) for score in raw]
+        if None in values:
+            self.error(where, "every add_score must be a number")
+            return
         if kind == "multiple_choice":
             top = max(values) if max(values) > 0 else Decimal(1)
             scores = [_rescaled(max(v, Decimal(0)), Decimal(0), top) for v in values]

@@ -176,3 +176,33 @@ def test_a_broken_library_loads_nothing_and_writes_nothing(tmp_path, capsys):
         )
     assert "urn:test:risk:req_node:broken:a.1" in capsys.readouterr().err
     assert not output.exists() and not Framework.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("mapping", "message"),
+    [
+        ({"domain_depth": "two"}, "domain_depth must be a whole number"),
+        ({"unscored_type": "scale"}, "unscored_type must be one of yes_no, free_text"),
+        ({"thresholds": [25, 50]}, "thresholds must map stage codes to scores"),
+        ({"stages": "four"}, "stages must be a list"),
+        ({"levels": 3}, "unknown key(s) levels"),
+    ],
+)
+def test_a_bad_mapping_is_refused_with_its_reason(mapping, message):
+    with pytest.raises(ForeignFrameworkError) as caught:
+        ConversionOptions.from_mapping(mapping)
+    assert any(message in error for error in caught.value.errors), caught.value.errors
+
+
+@pytest.mark.parametrize(
+    "library",
+    [
+        None,
+        {"objects": []},
+        {"objects": {"framework": {"requirement_nodes": "x"}}},
+        {"objects": {"framework": {"urn": "u", "requirement_nodes": ["x", {"urn": "a"}]}}},
+    ],
+)
+def test_a_library_of_the_wrong_shape_is_refused_not_crashed_on(library):
+    with pytest.raises(ForeignFrameworkError):
+        convert_ciso_assistant(library, ConversionOptions())
