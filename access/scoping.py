@@ -19,7 +19,7 @@ from access.policy import (
     organisation_scopes,
 )
 from api.models import ApiToken
-from assessments.models import Assessment
+from assessments.models import Assessment, Cycle
 from frameworks.models import Framework, FrameworkStatus
 from organisations.models import IntegratedCareBoard, Organisation
 from reports.models import BenchmarkRun
@@ -72,3 +72,10 @@ def frameworks_visible_to(*, user) -> QuerySet[Framework]:
     if not user.is_authenticated:
         return Framework.objects.none()
     return Framework.objects.exclude(status=FrameworkStatus.DRAFT)
+
+
+def cycles_visible_to(*, user) -> QuerySet[Cycle]:
+    """Every cycle, to anyone signed in: which years exist is no secret."""
+    if not user.is_authenticated:
+        return Cycle.objects.none()
+    return Cycle.objects.all()

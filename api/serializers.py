@@ -251,8 +251,9 @@ class AnswerWriteSerializer(serializers.Serializer):
         required=False, allow_blank=True, max_length=5000, trim_whitespace=True
     )
 
-    def answer_input(self, question_type: str) -> AnswerInput:
-        """The answer for the service, taking only the field the question's type reads."""
+    def answer_input(self, question_type: str, stored_text: str = "") -> AnswerInput:
+        """The answer for the service, taking only the field the question's type reads; a
+        barriers description left out stays as it was, as a left-out comment does."""
         data = self.validated_data
         if data["not_applicable"]:
             return AnswerInput(not_applicable=True)
@@ -260,7 +261,7 @@ class AnswerWriteSerializer(serializers.Serializer):
             return AnswerInput(option=data.get("option"))
         if question_type in TICKED_TYPES:
             return AnswerInput(
-                selected=frozenset(data.get("options") or ()), text=data.get("text", "")
+                selected=frozenset(data.get("options") or ()), text=data.get("text", stored_text)
             )
         if question_type in ("percentage", "number"):
             return AnswerInput(number=data.get("number"))

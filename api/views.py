@@ -20,13 +20,14 @@ from drf_spectacular.utils import (
 from rest_framework import generics, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from access import policy, scoping
 from api import filters
+from api.authentication import SafeJSONParser
 from api.serializers import (
     AnswerSerializer,
     AnswerWriteSerializer,
@@ -52,7 +53,7 @@ from assessments.services.answers import (
 from interop.selectors import assessment_questionnaire_response, framework_questionnaire
 from interop.services import ImportRefusedError, questionnaire_response_import
 from interop.views import FHIR_JSON, fhir_download
-from organisations.models import Organisation, TrustType
+from organisations.models import IntegratedCareBoard, Organisation, Region, TrustType
 from reports.exports import DATASETS, Filters
 from reports.models import BenchmarkRun, PeerGroupStatistic
 from reports.services.national import national_csv, national_csv_filename
@@ -60,8 +61,14 @@ from reports.services.national import national_csv, national_csv_filename
 ERROR = inline_serializer("Error", {"detail": serializers.CharField()})
 
 
-class FhirJsonParser(JSONParser):
+class FhirJsonParser(SafeJSONParser):
     """FHIR's own media type is JSON too."""
+
+    media_type = FHIR_JSON
+
+
+class FhirJsonRenderer(JSONRenderer):
+    """So that a FHIR client's ``Accept: application/fhir+json`` is satisfied."""
 
     media_type = FHIR_JSON
 
@@ -78,7 +85,12 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
         responses={(200, FHIR_JSON): OpenApiTypes.OBJECT, 404: ERROR},
         filters=False,
     )
-    @action(detail=True, url_path="questionnaire", filter_backends=[])
+    @action(
+        detail=True,
+        url_path="questionnaire",
+        filter_backends=[],
+        renderer_classes=[JSONRenderer, FhirJsonRenderer],
+    )
     def questionnaire(self, request: Request, pk: int) -> HttpResponse:
         framework = self.get_object()
         name = f"questionnaire-{framework.code}-{framework.version}.json"
@@ -114,7 +126,13 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
 )
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = CycleSerializer
-    queryset = Cycle.objects.select_related("framework").order_by("opens_on")
+
+    def get_queryset(self) -> QuerySet[Cycle]:
+        return (
+            scoping.cycles_visible_to(user=self.request.user)
+            .select_related("framework")
+            .order_by("opens_on")
+        )
 
 
 @extend_schema_view(
@@ -162,7 +180,8 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet):
         methods=["get", "post"],
         url_path="questionnaire-response",
         filter_backends=[],
-        parser_classes=[FhirJsonParser, JSONParser],
+        parser_classes=[FhirJsonParser, SafeJSONParser],
+        renderer_classes=[JSONRenderer, FhirJsonRenderer],
     )
     def questionnaire_response(self, request: Request, pk: int) -> HttpResponse:
         assessment = self.get_object()
@@ -295,7 +314,9 @@ class AnswerView(APIView):
             response_save(
                 assessment=assessment,
                 question=state.question,
-                answer=written.answer_input(state.question.type),
+                answer=written.answer_input(
+                    state.question.type, state.response.text_value if state.response else ""
+                ),
                 comment=written.validated_data.get(
                     "comment", state.response.comment if state.response else ""
                 ),
@@ -345,16 +366,23 @@ class NationalFilters(serializers.Serializer):
     cycle = serializers.SlugRelatedField(
         slug_field="name", queryset=Cycle.objects.all(), required=False, help_text="e.g. 2026/27"
     )
-    region = serializers.CharField(required=False, help_text="Region ODS code")
-    icb = serializers.CharField(required=False, help_text="ICB ODS code")
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, help_text="Region code"
+    )
+    icb = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=IntegratedCareBoard.objects.all(),
+        required=False,
+        help_text="ICB ODS code",
+    )
     trust_type = serializers.ChoiceField(choices=TrustType.choices, required=False)
 
     def filters(self) -> Filters:
         data = self.validated_data
         return Filters(
             cycle_id=data["cycle"].pk if data.get("cycle") else None,
-            region_code=data.get("region") or None,
-            icb_code=data.get("icb") or None,
+            region_code=data["region"].code if data.get("region") else None,
+            icb_code=data["icb"].code if data.get("icb") else None,
             trust_type=data.get("trust_type") or None,
         )
 

@@ -44,6 +44,7 @@ DEFAULT_STAGES = (
 )
 DEFAULT_THRESHOLDS = {"developing": 25, "established": 50, "advanced": 75}
 UNSCORED_TYPES = ("yes_no", "free_text")
+MAX_FOREIGN_SCORE = Decimal(10) ** 9  # a larger score is a mistake, not a level
 MAX_TITLE = 80
 
 
@@ -137,13 +138,11 @@ def _number(value: Any) -> Decimal | None:
         number = Decimal(str(value))
     except ArithmeticError:
         return None
-    return number if number.is_finite() else None
+    return number if number.is_finite() and abs(number) <= MAX_FOREIGN_SCORE else None
 
 
 def _rescaled(score: Decimal, low: Decimal, high: Decimal) -> int:
-    """A foreign score on our 0–4 scale, half up."""
-    if high == low:
-        return MAX_OPTION_SCORE
+    """A foreign score on our 0–4 scale, half up (``high`` above ``low``)."""
     scaled = (score - low) * MAX_OPTION_SCORE / (high - low)
     return int(scaled.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
@@ -168,7 +167,7 @@ class _Converter:
         framework = library["objects"].get("framework")
         if not isinstance(framework, dict):
             raise ForeignFrameworkError(["objects: the library holds no framework"])
-        for other in sorted(set(library["objects"]) - {"framework"}):
+        for other in sorted(str(key) for key in library["objects"] if key != "framework"):
             self.warn(f"objects.{other}", "not a framework: left out")
         urn = framework.get("urn", "objects.framework")
         nodes = framework.get("requirement_nodes")
@@ -201,6 +200,9 @@ class _Converter:
         """A scores_definition as (score, name) pairs, or None when there is none."""
         definition = holder.get("scores_definition")
         if not definition:
+            return None
+        if not isinstance(definition, list):
+            self.error(f"{where}.scores_definition", "must be a list of scores")
             return None
         pairs = []
         for index, entry in enumerate(definition):
@@ -253,8 +255,11 @@ class _Converter:
                 continue
             urn = str(node["urn"]).lower()
             depth = self._depth(node, by_urn)
-            if "depth" in node and node["depth"] != depth:
-                self.error(urn, f"depth {node['depth']} does not match its place ({depth} deep)")
+            stated = node.get("depth", depth)
+            if isinstance(stated, bool) or not isinstance(stated, int):
+                self.error(urn, f"depth must be a whole number, not {stated!r}")
+            elif stated != depth:
+                self.error(urn, f"depth {stated} does not match its place ({depth} deep)")
             if depth == level:
                 domain = {
                     "code": _domain_code(node, len(domains) + 1, taken),
@@ -304,19 +309,20 @@ class _Converter:
         if not self.options.mandatory:
             base["mandatory"] = False
         questions = node.get("questions")
-        if isinstance(questions, dict) and questions:
+        if questions is not None and not isinstance(questions, dict):
+            self.error(urn, "questions must map each question's URN to the question")
+            return
+        if questions:
             for question_urn, spec in questions.items():
                 self._foreign_question(f"{urn} {question_urn}", spec, node, domain, base)
             return
         text = _text(node, "description", "name", "ref_id") or urn
         node_scores = self._scores(node, urn) or scores
         if node_scores:
-            low = min(score for score, _ in node_scores)
-            high = max(score for score, _ in node_scores)
-            options = [
-                {"label": name, "score": _rescaled(score, low, high)} for score, name in node_scores
-            ]
-            self._add(domain, {**base, "text": text, "type": "single_choice", "options": options})
+            options = self._options(urn, [(name, score) for score, name in node_scores])
+            if options:
+                question = {**base, "text": text, "type": "single_choice", "options": options}
+                self._add(domain, question)
         elif self.options.unscored_type == "yes_no":
             options = [{"label": "Yes", "score": 1}, {"label": "No", "score": 0}]
             question = {
@@ -353,7 +359,7 @@ class _Converter:
         if not isinstance(choices, list) or not all(isinstance(c, dict) for c in choices):
             self.error(where, "choices must be a list of mappings")
             return
-        labels = [" ".join(str(choice.get("value", "")).split()) for choice in choices]
+        labels = [" ".join(str(choice.get("value") or "").split()) for choice in choices]
         if len(labels) < 2 or not all(labels) or len(set(labels)) != len(labels):
             self.error(where, "needs at least two choices, each with its own value")
             return
@@ -369,15 +375,37 @@ class _Converter:
             self.error(where, "every add_score must be a number")
             return
         if kind == "multiple_choice":
-            top = max(values) if max(values) > 0 else Decimal(1)
-            scores = [_rescaled(max(v, Decimal(0)), Decimal(0), top) for v in values]
+            if any(value < 0 for value in values):
+                self.warn(where, "negative add_score counts as 0: ticking never lowers a score")
+            values = [max(value, Decimal(0)) for value in values]
+            options = self._options(where, list(zip(labels, values, strict=True)), low=Decimal(0))
         else:
-            scores = [_rescaled(v, min(values), max(values)) for v in values]
-        options = [
-            {"label": label, "score": score} for label, score in zip(labels, scores, strict=True)
-        ]
-        question_type = "single_choice" if kind == "unique_choice" else "multiple_choice"
-        self._add(domain, {**base, "text": text, "type": question_type, "options": options})
+            options = self._options(where, list(zip(labels, values, strict=True)))
+        if options:
+            question_type = "single_choice" if kind == "unique_choice" else "multiple_choice"
+            self._add(domain, {**base, "text": text, "type": question_type, "options": options})
+
+    def _options(self, where: str, scored: list, low: Decimal | None = None) -> list[dict] | None:
+        """(label, score) pairs as options scored 0–4: rescaled from ``low`` (the lowest score,
+        unless given) to the highest. Scores that cannot be told apart are refused, and distinct
+        scores that land on the same step are noted."""
+        values = [score for _, score in scored]
+        low = min(values) if low is None else low
+        high = max(values)
+        if high <= low:
+            self.error(where, "every choice scores the same, so no answer is better than another")
+            return None
+        steps: dict[int, set[Decimal]] = {}
+        options = []
+        for label, score in scored:
+            step = _rescaled(score, low, high)
+            steps.setdefault(step, set()).add(score)
+            options.append({"label": label, "score": step})
+        for step, sources in sorted(steps.items()):
+            if len(sources) > 1:
+                shown = " and ".join(f"{s.normalize():f}" for s in sorted(sources))
+                self.warn(where, f"scores {shown} both become {step} on the 0–4 scale")
+        return options
 
     def _add(self, domain: dict, question: dict) -> None:
         number = len(domain["questions"]) + 1

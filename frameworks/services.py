@@ -81,27 +81,37 @@ class ForeignLoadResult:
 def framework_load_foreign(
     *,
     path: Path,
-    output: Path,
     options: ConversionOptions,
+    output: Path | None = None,
+    overwrite: bool = False,
     publish: bool = False,
     user=None,
 ) -> ForeignLoadResult:
-    """Convert a CISO Assistant library into our format, write it to ``output`` as our canonical
-    file, and load that file as any other. ForeignFrameworkError (naming node URNs) when the
-    library cannot be converted, FrameworkFileError when the result breaks our format; in both
-    cases nothing is written or loaded."""
+    """Convert a CISO Assistant library into our format, load it as any framework file, and
+    write our canonical file to ``output`` (default ``CODE-VERSION.yaml`` in the current folder).
+
+    ForeignFrameworkError (naming node URNs) when the library cannot be converted or the output
+    would replace the library or, without ``overwrite``, another file; FrameworkFileError when
+    the result breaks our format or cannot be loaded. In every refusal nothing is written or
+    loaded: the file is written only inside the load's transaction, after the load."""
     try:
         library = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise ForeignFrameworkError([f"{path}: cannot be read as YAML: {error}"]) from error
     conversion = convert_ciso_assistant(library, options)
-    definition = validate_framework(conversion.document, source=str(output))
-    output.write_text(dump_framework(definition), encoding="utf-8")
-    return ForeignLoadResult(
-        load=framework_load(path=output, publish=publish, user=user),
-        output=output,
-        warnings=conversion.warnings,
-    )
+    document = conversion.document
+    output = output or Path(f"{document['code']}-{document['version']}.yaml")
+    if output.resolve() == path.resolve():
+        raise ForeignFrameworkError([f"{output}: is the library being read; choose another"])
+    if output.exists() and not overwrite:
+        raise ForeignFrameworkError([f"{output}: already exists; choose another or overwrite"])
+    definition = validate_framework(document, source=str(output))
+    with transaction.atomic():
+        load = framework_import(definition=definition, publish=publish, source=output, user=user)
+        written = output.with_name(f".{output.name}.partial")
+        written.write_text(dump_framework(definition), encoding="utf-8")
+        written.replace(output)
+    return ForeignLoadResult(load=load, output=output, warnings=conversion.warnings)
 
 
 def framework_import(

@@ -108,12 +108,16 @@ def response_problems(response: dict, questionnaire: dict) -> list[str]:
             f"({expected})"
         )
     items = questionnaire_items(questionnaire)
+    answered: dict[str, str] = {}
     for where, item in _walk(response.get("item", []), "item"):
         link = item.get("linkId")
         definition = items.get(link)
         if definition is None:
             problems.append(f"{where}.linkId: {link!r} is not an item of the questionnaire")
             continue
+        if definition.get("type") != "group" and link in answered:
+            problems.append(f"{where}.linkId: {link} is answered twice (first at {answered[link]})")
+        answered.setdefault(link, where)
         answers = item.get("answer", [])
         if len(answers) > 1 and not definition.get("repeats"):
             problems.append(f"{where}.answer: {link} takes one answer, not {len(answers)}")
@@ -144,4 +148,9 @@ def fhir_json(resource: dict) -> str:
     """The resource as FHIR JSON, through its R4B model: a resource that is not valid FHIR is
     never served."""
     model = {"Questionnaire": Questionnaire, "QuestionnaireResponse": QuestionnaireResponse}
-    return model[resource["resourceType"]].model_validate(resource).model_dump_json(indent=2)
+    checked = model[resource["resourceType"]].model_validate(resource)
+    if resource["resourceType"] == "Questionnaire" and (
+        problems := questionnaire_problems(resource)
+    ):
+        raise ValueError(f"A questionnaire broke our own rules: {problems}")
+    return checked.model_dump_json(indent=2)

@@ -7,6 +7,7 @@ shape; ``interop.checks`` validates them with fhir.resources' R4B models and our
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -226,7 +227,7 @@ def questionnaire(definition: FrameworkDef, *, status: str, base: str) -> dict:
     questions = {q.code: q for domain in definition.domains for q in domain.questions}
     return {
         "resourceType": "Questionnaire",
-        "id": f"{definition.code}-{definition.version}".replace(".", "-"),
+        "id": re.sub(r"[^A-Za-z0-9.-]+", "-", f"{definition.code}-{definition.version}")[:64],
         "url": urls.questionnaire(definition.code),
         "version": definition.version,
         "name": "".join(part.capitalize() for part in definition.code.split("-")),
@@ -273,13 +274,14 @@ def _response_item(urls, definition, question: QuestionDef, stored: StoredAnswer
         extensions.append({"url": DATA_ABSENT, "valueCode": "not-applicable"})
     else:
         answers = _answers(urls, definition, question, stored)
-        if not answers:
+        if not answers and not stored.comment:
             return None
         if question.type == "barriers" and stored.text:
             answers[0]["item"] = [
                 {"linkId": question.code + DESCRIPTION, "answer": [{"valueString": stored.text}]}
             ]
-        item["answer"] = answers
+        if answers:
+            item["answer"] = answers
     if stored.comment:
         extensions.append({"url": urls.comment, "valueString": stored.comment})
     if extensions:

@@ -32,6 +32,10 @@ class QuestionnaireResponseUploadForm(forms.Form):
             resource = json.loads(upload.read().decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise forms.ValidationError(f"The file is not JSON: {error}") from error
+        except RecursionError as error:
+            raise forms.ValidationError(
+                "The file is not JSON we can read: nested too deeply"
+            ) from error
         if (
             not isinstance(resource, dict)
             or resource.get("resourceType") != "QuestionnaireResponse"

@@ -23,6 +23,8 @@ from assessments.services.answers import (
     answer_checked,
     response_save,
 )
+from audit.models import AuditAction
+from audit.services import audit_record
 from frameworks.definition import SINGLE_CHOICE_TYPES, FrameworkDef
 from frameworks.selectors import framework_content
 from interop.checks import response_problems
@@ -76,6 +78,8 @@ def _answer_input(definition: FrameworkDef, question, item: dict) -> AnswerInput
             raise AnswerInvalidError(f"{question.code}: only 'not-applicable' may stand for it")
         return AnswerInput(not_applicable=True)
     answers = item.get("answer", [])
+    if not answers and question.type == "free_text":
+        return AnswerInput(text="")  # only a comment was given
     if not answers:
         raise AnswerInvalidError(f"{question.code} has neither an answer nor a reason for none")
     codes = [answer.get("valueCoding", {}).get("code") for answer in answers]
@@ -146,8 +150,13 @@ def questionnaire_response_import(*, assessment: Assessment, resource: dict, use
             continue
         comment_extension = _extension(item, urls.comment)
         stored = current.get(code)
+        if comment_extension is not None and not isinstance(
+            comment_extension.get("valueString"), str
+        ):
+            report.items.append(ItemOutcome(code, "refused", "a comment must be a valueString"))
+            continue
         comment = (
-            comment_extension.get("valueString", "")
+            comment_extension["valueString"].strip()
             if comment_extension
             else (stored.comment if stored else "")
         )
@@ -181,10 +190,23 @@ def questionnaire_response_import(*, assessment: Assessment, resource: dict, use
                 )
                 report.items.append(ItemOutcome(question.code, "saved"))
     except StaleAnswerError as error:
-        report.items = [item for item in report.items if item.outcome != "saved"]
-        report.items.append(
-            ItemOutcome(error.stale.response.question.code, "refused", "someone saved it meanwhile")
+        # Everything saved so far was rolled back; the refusal is recorded as the page's is.
+        stale = error.stale.response.question.code
+        audit_record(
+            assessment=assessment,
+            actor=user,
+            action=AuditAction.SAVE_REFUSED,
+            subject=stale,
+            old=error.stale.description,
+            reason="import: someone saved this answer after the file was checked",
         )
+        report.items = [item for item in report.items if item.outcome != "saved"]
+        report.items.append(ItemOutcome(stale, "refused", "someone saved it meanwhile"))
+        report.items += [
+            ItemOutcome(question.code, "accepted", "not saved, because another item was refused")
+            for question, _, _ in accepted
+            if question.code != stale
+        ]
         raise ImportRefusedError(report) from error
     report.applied = True
     return report

@@ -215,6 +215,10 @@ def answer_checked(
             if not answer.selected <= set(options):
                 raise AnswerInvalidError(f"Select only the barriers shown for {code}")
             return None, [options[order] for order in sorted(answer.selected)]
+        case QuestionType.PERCENTAGE | QuestionType.NUMBER if answer.number is not None and (
+            not answer.number.is_finite() or answer.number.as_tuple().exponent < -2
+        ):
+            raise AnswerInvalidError(f"Enter {code} with no more than 2 decimal places")
         case QuestionType.PERCENTAGE:
             if answer.number is None:
                 raise AnswerInvalidError(f"Enter a percentage for {code}")

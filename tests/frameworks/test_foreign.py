@@ -206,3 +206,54 @@ def test_a_bad_mapping_is_refused_with_its_reason(mapping, message):
 def test_a_library_of_the_wrong_shape_is_refused_not_crashed_on(library):
     with pytest.raises(ForeignFrameworkError):
         convert_ciso_assistant(library, ConversionOptions())
+
+
+@pytest.mark.django_db
+def test_the_command_never_writes_over_its_library_or_another_file(tmp_path, monkeypatch):
+    source = tmp_path / "records.yaml"
+    source.write_text((LIBRARIES / "scored-three-deep.yaml").read_text(encoding="utf-8"))
+    monkeypatch.chdir(tmp_path)
+    original = source.read_text(encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("load_framework", str(source), "--from=ciso-assistant", f"--output={source}")
+    assert source.read_text(encoding="utf-8") == original
+    call_command("load_framework", str(source), "--from=ciso-assistant")
+    assert (tmp_path / "records-3.yaml").exists()  # CODE-VERSION.yaml, here
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command("load_framework", str(source), "--from=ciso-assistant")  # it exists now
+    call_command("load_framework", str(source), "--from=ciso-assistant", "--force")
+
+
+@pytest.mark.django_db
+def test_a_load_refused_after_conversion_writes_no_file(tmp_path):
+    output = tmp_path / "records.yaml"
+    call_command(
+        "load_framework",
+        str(LIBRARIES / "scored-three-deep.yaml"),
+        "--from=ciso-assistant",
+        f"--output={output}",
+        "--publish",
+    )
+    again = tmp_path / "again.yaml"
+    with pytest.raises(CommandError, match="nothing was loaded"):
+        call_command(  # the same version, published, with different content
+            "load_framework",
+            str(LIBRARIES / "scored-three-deep.yaml"),
+            "--from=ciso-assistant",
+            "--domain-depth=2",
+            f"--output={again}",
+        )
+    assert not again.exists()
+
+
+def test_choices_that_cannot_be_told_apart_are_refused_and_collisions_noted():
+    document = library("unscored-four-deep.yaml")
+    nodes = document["objects"]["framework"]["requirement_nodes"]
+    register = next(node for node in nodes if node.get("ref_id") == "A.1.2")
+    for choice in register["questions"]["urn:test:risk:req_node:share:a.1.2:question:1"]["choices"]:
+        choice["add_score"] = 0
+    with pytest.raises(ForeignFrameworkError) as caught:
+        convert_ciso_assistant(document, ConversionOptions())
+    assert any("every choice scores the same" in error for error in caught.value.errors)
+    notes = converted("scored-three-deep.yaml").warnings
+    assert any("scores 2 and 3 both become 2 on the 0–4 scale" in note for note in notes)

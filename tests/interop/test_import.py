@@ -183,3 +183,32 @@ def test_nonsense_is_refused_with_reasons_and_never_a_server_error(trusts, body)
     assert response.status_code == 400
     assert response.json().get("problems") or response.json().get("detail")
     assert not Response.objects.filter(assessment=target).exists()
+
+
+def test_a_question_answered_twice_or_a_comment_that_is_not_text_is_refused(trusts):
+    source, target, lead_b, _ = trusts
+    twice = exported(source)
+    domain = twice["item"][0]["item"]
+    domain.append(copy.deepcopy(domain[0]))
+    with pytest.raises(ImportRefusedError) as refused:
+        questionnaire_response_import(assessment=target, resource=twice, user=lead_b)
+    assert any("is answered twice" in problem for problem in refused.value.report.problems)
+    odd = exported(source)
+    item = odd["item"][0]["item"][0]
+    item["extension"] = [{"url": e["url"], "valueInteger": 3} for e in item["extension"]]
+    with pytest.raises(ImportRefusedError) as refused:
+        questionnaire_response_import(assessment=target, resource=odd, user=lead_b)
+    assert [i.reason for i in refused.value.report.refused] == ["a comment must be a valueString"]
+    assert not Response.objects.filter(assessment=target).exists()
+
+
+def test_a_comment_without_an_answer_travels_too(trusts):
+    source, target, lead_b, _ = trusts
+    free_text = source.responses.get(question__code="D1-TX")
+    free_text.text_value = ""
+    free_text.save(update_fields=["text_value"])
+    resource = exported(source)
+    [item] = [i for i in resource["item"][0]["item"] if i["linkId"] == "D1-TX"]
+    assert "answer" not in item and item["extension"][0]["valueString"] == "Noted"
+    questionnaire_response_import(assessment=target, resource=resource, user=lead_b)
+    assert target.responses.get(question__code="D1-TX").comment == "Noted"

@@ -37,6 +37,9 @@ class Command(BaseCommand):
             help="Where to write the converted framework (default: CODE-VERSION.yaml here).",
         )
         parser.add_argument(
+            "--force", action="store_true", help="Replace the --output file if it exists."
+        )
+        parser.add_argument(
             "--mapping",
             type=Path,
             help="A YAML file of conversion choices (docs/framework-format.md).",
@@ -85,9 +88,13 @@ class Command(BaseCommand):
             domain_depth=options["domain_depth"],
             unscored_type=options["unscored_type"],
         )
-        output = options["output"] or Path(f"{conversion.code or path.stem}.yaml")
         result = framework_load_foreign(
-            path=path, output=output, options=conversion, publish=publish, user=None
+            path=path,
+            options=conversion,
+            output=options["output"],
+            overwrite=options["force"],
+            publish=publish,
+            user=None,
         )
         for warning in result.warnings:
             self.stderr.write(f"note: {warning}")
