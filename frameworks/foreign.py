@@ -46,6 +46,7 @@ DEFAULT_THRESHOLDS = {"developing": 25, "established": 50, "advanced": 75}
 UNSCORED_TYPES = ("yes_no", "free_text")
 MAX_FOREIGN_SCORE = Decimal(10) ** 9  # a larger score is a mistake, not a level
 MAX_TITLE = 80
+_REFUSED = object()  # a depends_on that cannot be converted; the error is recorded
 
 
 class ForeignFrameworkError(Exception):
@@ -153,6 +154,8 @@ class _Converter:
         self.options = options
         self.errors: list[str] = []
         self.warnings: list[str] = []
+        # CISO question URN -> (our code, choice URN -> option label, its CISO type)
+        self.asked: dict[str, tuple[str, dict[str, str], str]] = {}
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
@@ -314,7 +317,8 @@ class _Converter:
             return
         if questions:
             for question_urn, spec in questions.items():
-                self._foreign_question(f"{urn} {question_urn}", spec, node, domain, base)
+                where = f"{urn} {question_urn}"
+                self._foreign_question(str(question_urn).lower(), where, spec, node, domain, base)
             return
         text = _text(node, "description", "name", "ref_id") or urn
         node_scores = self._scores(node, urn) or scores
@@ -336,7 +340,9 @@ class _Converter:
             question = {**base, "text": text, "type": "free_text", "mandatory": False}
             self._add(domain, question)
 
-    def _foreign_question(self, where: str, spec: Any, node: dict, domain: dict, base: dict):
+    def _foreign_question(
+        self, question_urn: str, where: str, spec: Any, node: dict, domain: dict, base: dict
+    ) -> None:
         if not isinstance(spec, dict):
             self.error(where, "a question must be a mapping")
             return
@@ -345,8 +351,11 @@ class _Converter:
         if not text:
             self.error(where, "the question has no text")
             return
-        if spec.get("depends_on"):
-            self.warn(where, "depends_on is not carried over: the question is always asked")
+        shown_when = self._shown_when(where, spec.get("depends_on"))
+        if shown_when is _REFUSED:
+            return
+        if shown_when:
+            base = {**base, "shown_when": shown_when, "mandatory": False}
         if kind in ("text", "date"):
             if kind == "date":
                 self.warn(where, "a date question is asked as free text")
@@ -383,7 +392,44 @@ class _Converter:
             options = self._options(where, list(zip(labels, values, strict=True)))
         if options:
             question_type = "single_choice" if kind == "unique_choice" else "multiple_choice"
-            self._add(domain, {**base, "text": text, "type": question_type, "options": options})
+            code = self._add(
+                domain, {**base, "text": text, "type": question_type, "options": options}
+            )
+            by_choice = {
+                str(choice.get("urn", "")).lower(): label
+                for choice, label in zip(choices, labels, strict=True)
+            }
+            self.asked[question_urn] = (code, by_choice, kind)
+
+    def _shown_when(self, where: str, depends_on: Any):
+        """CISO Assistant's ``depends_on`` as our ``shown_when``: None when the question is
+        always asked, _REFUSED (with the error recorded) when it cannot be said."""
+        if not depends_on:
+            return None
+        if not isinstance(depends_on, dict) or not isinstance(depends_on.get("answers"), list):
+            self.error(where, "depends_on needs a question and a list of answers")
+            return _REFUSED
+        target = str(depends_on.get("question", "")).lower()
+        if target not in self.asked:
+            self.error(where, f"depends_on names {target!r}, not an earlier choice question")
+            return _REFUSED
+        code, by_choice, kind = self.asked[target]
+        labels = [by_choice.get(str(answer).lower()) for answer in depends_on["answers"]]
+        if not labels or None in labels:
+            self.error(where, f"depends_on names an answer that is not a choice of {target}")
+            return _REFUSED
+        condition = depends_on.get("condition", "any")
+        if condition not in ("any", "all"):
+            self.error(where, f"depends_on condition {condition!r} is not any or all")
+            return _REFUSED
+        if len(labels) == 1:
+            return {"all": [{"question": code, "equals": labels[0]}]}
+        if condition == "any":
+            return {"all": [{"question": code, "one_of": labels}]}
+        if kind == "unique_choice":
+            self.error(where, "depends_on asks for several answers to a one-answer question")
+            return _REFUSED
+        return {"all": [{"question": code, "equals": label} for label in labels]}
 
     def _options(self, where: str, scored: list, low: Decimal | None = None) -> list[dict] | None:
         """(label, score) pairs as options scored 0–4: rescaled from ``low`` (the lowest score,
@@ -407,9 +453,10 @@ class _Converter:
                 self.warn(where, f"scores {shown} both become {step} on the 0–4 scale")
         return options
 
-    def _add(self, domain: dict, question: dict) -> None:
-        number = len(domain["questions"]) + 1
-        domain["questions"].append({"code": f"{domain['code']}-{number:02d}", **question})
+    def _add(self, domain: dict, question: dict) -> str:
+        code = f"{domain['code']}-{len(domain['questions']) + 1:02d}"
+        domain["questions"].append({"code": code, **question})
+        return code
 
 
 def convert_ciso_assistant(library: Any, options: ConversionOptions) -> Conversion:

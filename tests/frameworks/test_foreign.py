@@ -69,7 +69,9 @@ def test_an_unscored_library_four_deep_asks_yes_no_and_its_own_questions():
     assert questions["A-03"]["type"] == "multiple_choice"
     assert questions["A-04"]["type"] == "free_text"
     assert any("a date question is asked as free text" in w for w in conversion.warnings)
-    assert any("depends_on is not carried over" in w for w in conversion.warnings)
+    # "When was it last reviewed?" is asked only after "Yes" to the register question.
+    assert questions["A-04"]["shown_when"] == {"all": [{"question": "A-02", "equals": "Yes"}]}
+    assert questions["A-04"]["mandatory"] is False
     assert transparency["questions"][0]["code"] == "B-01"
     validate_framework(conversion.document, source="converted")
 
@@ -257,3 +259,54 @@ def test_choices_that_cannot_be_told_apart_are_refused_and_collisions_noted():
     assert any("every choice scores the same" in error for error in caught.value.errors)
     notes = converted("scored-three-deep.yaml").warnings
     assert any("scores 2 and 3 both become 2 on the 0–4 scale" in note for note in notes)
+
+
+@pytest.mark.parametrize(
+    ("depends_on", "message"),
+    [
+        ({"question": "urn:nowhere", "answers": ["x"]}, "not an earlier choice question"),
+        (
+            {"question": "urn:test:risk:req_node:share:a.1.2:question:1", "answers": ["urn:x"]},
+            "names an answer that is not a choice",
+        ),
+        (
+            {
+                "question": "urn:test:risk:req_node:share:a.1.2:question:1",
+                "answers": [
+                    "urn:test:risk:req_node:share:a.1.2:question:1:choice:2",
+                    "urn:test:risk:req_node:share:a.1.2:question:1:choice:3",
+                ],
+                "condition": "all",
+            },
+            "several answers to a one-answer question",
+        ),
+        ({"answers": "x"}, "needs a question and a list of answers"),
+    ],
+)
+def test_a_depends_on_that_cannot_be_said_is_refused_with_its_urn(depends_on, message):
+    document = library("unscored-four-deep.yaml")
+    nodes = document["objects"]["framework"]["requirement_nodes"]
+    register = next(node for node in nodes if node.get("ref_id") == "A.1.2")
+    register["questions"]["urn:test:risk:req_node:share:a.1.2:question:3"]["depends_on"] = (
+        depends_on
+    )
+    with pytest.raises(ForeignFrameworkError) as caught:
+        convert_ciso_assistant(document, ConversionOptions())
+    assert any(
+        error.startswith("urn:test:risk:req_node:share:a.1.2 ") and message in error
+        for error in caught.value.errors
+    ), caught.value.errors
+
+
+def test_any_of_several_answers_becomes_one_of():
+    document = library("unscored-four-deep.yaml")
+    nodes = document["objects"]["framework"]["requirement_nodes"]
+    register = next(node for node in nodes if node.get("ref_id") == "A.1.2")
+    question = register["questions"]["urn:test:risk:req_node:share:a.1.2:question:3"]
+    question["depends_on"]["answers"].append(
+        "urn:test:risk:req_node:share:a.1.2:question:1:choice:2"
+    )
+    converted_document = convert_ciso_assistant(document, ConversionOptions()).document
+    asked = converted_document["domains"][0]["questions"][3]
+    assert asked["shown_when"] == {"all": [{"question": "A-02", "one_of": ["Yes", "Partly"]}]}
+    validate_framework(converted_document, source="converted")
