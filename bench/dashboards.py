@@ -33,16 +33,15 @@ from bench.http_load import (  # noqa: E402 - importable when run as a script, t
     Check,
     LoadResult,
     call_in_django,
-    count_queries,
     django_env,
     get_each,
     gunicorn,
     interrupts_as_exceptions,
     machine_busy,
     manage,
+    measure_scenarios,
     print_checks,
     print_table,
-    run_load,
     say,
     scratch_database,
     signed_in_clients,
@@ -110,14 +109,7 @@ def measure(server, setup: dict[str, Any], *, seconds: float, warmup: float) -> 
         ("national dashboard", analysts, get_each(lambda _: "/dashboards/national/")),
         ("ICB summary", viewers, get_each(lambda i: f"/dashboards/icbs/{icbs[i]}/")),
     ]
-    results = []
-    for name, clients, scenario in scenarios:
-        queries = count_queries(clients[0], scenario)
-        say(f"measuring {name}: {warmup:g} s warm-up, {seconds:g} s measured")
-        result = run_load(name, clients, scenario, seconds=seconds, warmup=warmup)
-        result.queries = queries
-        results.append(result)
-    return results
+    return measure_scenarios(scenarios, seconds=seconds, warmup=warmup)
 
 
 def checks(results: list[LoadResult]) -> list[Check]:

@@ -671,6 +671,20 @@ def count_queries(client: Client, scenario: Scenario, index: int = 0) -> int | N
         client.count_queries = False
 
 
+def measure_scenarios(
+    scenarios: Sequence[tuple[str, Sequence[Client], Scenario]], *, seconds: float, warmup: float
+) -> list[LoadResult]:
+    """Each (name, clients, scenario) in turn: its query count, then its load."""
+    results = []
+    for name, clients, scenario in scenarios:
+        queries = count_queries(clients[0], scenario)
+        say(f"measuring {name}: {warmup:g} s warm-up, {seconds:g} s measured")
+        result = run_load(name, list(clients), scenario, seconds=seconds, warmup=warmup)
+        result.queries = queries
+        results.append(result)
+    return results
+
+
 # --- report --------------------------------------------------------------------------------------
 
 

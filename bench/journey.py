@@ -36,7 +36,6 @@ from bench.http_load import (  # noqa: E402 - importable when run as a script, t
     Sample,
     Scenario,
     call_in_django,
-    count_queries,
     django_env,
     forms_in,
     get_each,
@@ -44,9 +43,9 @@ from bench.http_load import (  # noqa: E402 - importable when run as a script, t
     interrupts_as_exceptions,
     load_demo_data,
     machine_busy,
+    measure_scenarios,
     print_checks,
     print_table,
-    run_load,
     say,
     scratch_database,
     signed_in_clients,
@@ -241,14 +240,11 @@ def scenarios(setup: dict[str, Any]) -> list[tuple[str, Scenario]]:
 def measure(
     clients: list[Client], setup: dict[str, Any], *, seconds: float, warmup: float
 ) -> list[LoadResult]:
-    results = []
-    for name, scenario in scenarios(setup):
-        queries = count_queries(clients[0], scenario)
-        say(f"measuring {name}: {warmup:g} s warm-up, {seconds:g} s measured")
-        result = run_load(name, clients, scenario, seconds=seconds, warmup=warmup)
-        result.queries = queries
-        results.append(result)
-    return results
+    return measure_scenarios(
+        [(name, clients, scenario) for name, scenario in scenarios(setup)],
+        seconds=seconds,
+        warmup=warmup,
+    )
 
 
 def checks(results: list[LoadResult]) -> list[Check]:

@@ -285,20 +285,27 @@ class _Checker:
         )
 
     def barrier_list(self, top: dict) -> tuple[BarrierDef, ...]:
-        raw = self.sequence(top, "barriers", "", 2)
-        barriers = []
+        return tuple(self.coded_list(top, "barriers", "barrier", BARRIER_KEYS, BarrierDef))
+
+    def coded_list(self, top: dict, key: str, what: str, keys: tuple[str, ...], make) -> list:
+        """A top-level list of (code, name, text) items, at least two, codes and names unique;
+        ``make`` builds each from the three."""
+        raw = self.sequence(top, key, "", 2)
+        items = []
         for index, item in enumerate(raw):
-            path = f"barriers[{index}]"
-            if self.mapping(item, path, BARRIER_KEYS, BARRIER_KEYS) is None:
+            path = f"{key}[{index}]"
+            if self.mapping(item, path, keys, keys) is None:
                 continue
-            code = self.text(item, "code", path, STAGE_CODE)
-            name = self.text(item, "name", path)
-            description = self.text(item, "description", path)
-            if code and name and description:
-                barriers.append(BarrierDef(code=code, name=name, description=description))
-        self.unique(raw, lambda b: _get(b, "code"), "barriers", "barrier code")
-        self.unique(raw, lambda b: _get(b, "name"), "barriers", "barrier name")
-        return tuple(barriers)
+            code, name, text = (
+                self.text(item, keys[0], path, STAGE_CODE),
+                self.text(item, keys[1], path),
+                self.text(item, keys[2], path),
+            )
+            if code and name and text:
+                items.append(make(code, name, text))
+        self.unique(raw, lambda i: _get(i, "code"), key, f"{what} code")
+        self.unique(raw, lambda i: _get(i, "name"), key, f"{what} name")
+        return items
 
     def technology(
         self, item: Any, path: str, stage_codes: list[str], domain_codes: list[str]
@@ -356,20 +363,7 @@ class _Checker:
         return PrerequisiteDef(why=why, condition=condition)
 
     def stages(self, top: dict) -> list[StageDef]:
-        raw = self.sequence(top, "stages", "", 2)
-        stages = []
-        for index, item in enumerate(raw):
-            path = f"stages[{index}]"
-            if self.mapping(item, path, STAGE_KEYS, STAGE_KEYS) is None:
-                continue
-            code = self.text(item, "code", path, STAGE_CODE)
-            name = self.text(item, "name", path)
-            descriptor = self.text(item, "descriptor", path)
-            if code and name and descriptor:
-                stages.append(StageDef(code=code, name=name, descriptor=descriptor))
-        self.unique(raw, lambda s: _get(s, "code"), "stages", "stage code")
-        self.unique(raw, lambda s: _get(s, "name"), "stages", "stage name")
-        return stages
+        return self.coded_list(top, "stages", "stage", STAGE_KEYS, StageDef)
 
     def thresholds(
         self, value: Any, path: str, stage_codes: list[str]

@@ -8,9 +8,10 @@ from decimal import Decimal
 import factory
 import yaml
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Assessment, AssessmentStatus, Cycle
+from assessments.models import Assessment, AssessmentStatus, Cycle, Response
 from assessments.services.answers import AnswerInput, response_save
 from frameworks.definition import (
     BandDef,
@@ -263,6 +264,34 @@ def answer_all(assessment: Assessment, user, *, mandatory_only: bool = True) -> 
             based_on_version=0,
             user=user,
         )
+
+
+def answer_all_but_one_not_applicable(assessment: Assessment, user) -> None:
+    """Every question answered through the service, then D1-PC changed to not applicable with a
+    comment: one answer of each kind, for exports that must carry every one."""
+    answer_all(assessment, user, mandatory_only=False)
+    response_save(
+        assessment=assessment,
+        question=Question.objects.get(framework_id=assessment.cycle.framework_id, code="D1-PC"),
+        answer=AnswerInput(not_applicable=True),
+        comment="No training programme this year",
+        based_on_version=1,
+        user=user,
+    )
+
+
+def question_post(client, assessment: Assessment, code: str, answer, *, fields=None, **headers):
+    """Post a question's form as its page does, from the answer's saved version; ``fields`` are
+    the form's other fields (``description``), ``headers`` go with the request (htmx)."""
+    version = (
+        Response.objects.filter(assessment=assessment, question__code=code)
+        .values_list("version", flat=True)
+        .first()
+        or 0
+    )
+    data = {f"{code}-answer": answer, f"{code}-version": version, f"{code}-comment": ""}
+    data |= {f"{code}-{name}": value for name, value in (fields or {}).items()}
+    return client.post(reverse("question-save", args=[assessment.pk, code]), data, **headers)
 
 
 BARRIERS = (

@@ -16,6 +16,7 @@ from tests.factories import (
     barriers_framework_definition,
     member,
     open_cycle,
+    question_post,
 )
 
 FUNDING, LEGACY, SKILLS, OTHER = "1", "2", "3", "4"  # barriers by position
@@ -34,21 +35,7 @@ def lead_and_assessment(db):
 
 
 def save(client, assessment, code, barriers, description=""):
-    version = (
-        Response.objects.filter(assessment=assessment, question__code=code)
-        .values_list("version", flat=True)
-        .first()
-        or 0
-    )
-    return client.post(
-        reverse("question-save", args=[assessment.pk, code]),
-        {
-            f"{code}-answer": barriers,
-            f"{code}-description": description,
-            f"{code}-version": version,
-            f"{code}-comment": "",
-        },
-    )
+    return question_post(client, assessment, code, barriers, fields={"description": description})
 
 
 def stored(assessment, code="D1-BR"):

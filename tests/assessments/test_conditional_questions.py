@@ -22,6 +22,7 @@ from tests.factories import (
     assessment_in,
     member,
     open_cycle,
+    question_post,
     small_framework_definition,
 )
 
@@ -55,20 +56,6 @@ def lead_and_assessment(db):
     return client, lead, assessment
 
 
-def save(client, assessment, code, answer, **extra):
-    version = (
-        Response.objects.filter(assessment=assessment, question__code=code)
-        .values_list("version", flat=True)
-        .first()
-        or 0
-    )
-    return client.post(
-        reverse("question-save", args=[assessment.pk, code]),
-        {f"{code}-answer": answer, f"{code}-version": version, f"{code}-comment": ""},
-        **extra,
-    )
-
-
 def page(client, assessment, domain="D1") -> str:
     return client.get(reverse("domain", args=[assessment.pk, domain])).content.decode()
 
@@ -79,10 +66,10 @@ def section(html: str, code: str) -> str:
 
 def test_a_follow_up_disappears_and_comes_back_without_javascript(lead_and_assessment):
     client, _, assessment = lead_and_assessment
-    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert question_post(client, assessment, "D1-YN", YES).status_code == 302
     assert 'name="D1-PC-answer"' in section(page(client, assessment), "D1-PC")
-    assert save(client, assessment, "D1-PC", "80").status_code == 302
-    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    assert question_post(client, assessment, "D1-PC", "80").status_code == 302
+    assert question_post(client, assessment, "D1-YN", NO).status_code == 302
     hidden = section(page(client, assessment), "D1-PC")
     assert "Not asked: this question is asked only when D1-YN (Board strategy) is “Yes”" in hidden
     assert "The answer saved earlier is kept" in hidden
@@ -91,18 +78,18 @@ def test_a_follow_up_disappears_and_comes_back_without_javascript(lead_and_asses
     assert "Not asked" in other_domain
     # The stored answer is kept, and shown again once the condition holds.
     assert Response.objects.get(assessment=assessment, question__code="D1-PC").number_value == 80
-    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert question_post(client, assessment, "D1-YN", YES).status_code == 302
     assert 'value="80' in section(page(client, assessment), "D1-PC")
 
 
 def test_with_htmx_the_follow_ups_on_the_page_change_with_the_save(lead_and_assessment):
     client, _, assessment = lead_and_assessment
-    response = save(client, assessment, "D1-YN", NO, HTTP_HX_REQUEST="true")
+    response = question_post(client, assessment, "D1-YN", NO, HTTP_HX_REQUEST="true")
     html = response.content.decode()
     assert response.status_code == 200
     assert 'id="question-D1-PC" aria-labelledby="question-D1-PC-title" hx-swap-oob="true"' in html
     assert "Not asked" in section(html, "D1-PC")
-    shown = save(client, assessment, "D1-YN", YES, HTTP_HX_REQUEST="true").content.decode()
+    shown = question_post(client, assessment, "D1-YN", YES, HTTP_HX_REQUEST="true").content.decode()
     assert 'name="D1-PC-answer"' in section(shown, "D1-PC")
 
 
@@ -110,19 +97,19 @@ def test_submission_never_demands_a_question_that_is_not_asked(lead_and_assessme
     client, lead, assessment = lead_and_assessment
     answer_all(assessment, lead)
     Response.objects.filter(assessment=assessment, question__code__in=["D1-PC", "D2-01"]).delete()
-    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    assert question_post(client, assessment, "D1-YN", NO).status_code == 302
     assert submission_problems(assessment=assessment) == []
-    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert question_post(client, assessment, "D1-YN", YES).status_code == 302
     demanded = {question.code for question, _ in submission_problems(assessment=assessment)}
     assert {"D1-PC", "D2-01"} <= demanded
 
 
 def test_check_your_answers_says_which_questions_were_not_asked(lead_and_assessment):
     client, _, assessment = lead_and_assessment
-    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    assert question_post(client, assessment, "D1-YN", NO).status_code == 302
     html = client.get(reverse("check-answers", args=[assessment.pk])).content.decode()
     assert "Not asked (asked only when D1-YN (Board strategy) is “Yes”)" in html
-    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert question_post(client, assessment, "D1-YN", YES).status_code == 302
     html = client.get(reverse("check-answers", args=[assessment.pk])).content.decode()
     assert "Not asked" not in html
 
@@ -152,7 +139,7 @@ def test_a_domain_page_with_conditions_costs_the_same_queries_at_any_size(answer
         answer_all(assessment, lead, mandatory_only=False)
         client = Client()
         assert client.login(username=name, password=PASSWORD)
-        assert save(client, assessment, "D1-YN", answer).status_code == 302
+        assert question_post(client, assessment, "D1-YN", answer).status_code == 302
         url = reverse("domain", args=[assessment.pk, "D2"])
         client.get(url)
         with CaptureQueriesContext(connection) as captured:
@@ -183,12 +170,12 @@ def test_readiness_is_stored_with_the_scores_and_follows_each_save():
     answer_all(assessment, lead, mandatory_only=False)
     client = Client()
     assert client.login(username="lead", password=PASSWORD)
-    assert save(client, assessment, "D1-YN", NO).status_code == 302
+    assert question_post(client, assessment, "D1-YN", NO).status_code == 302
     [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
     assert stored["code"] == "shared-records" and not stored["ready"]
     assert "Needs a strategy." in [unmet["why"] for unmet in stored["unmet"]]
     assert "D1-YN (Board strategy) is “Yes”" in [unmet["what"] for unmet in stored["unmet"]]
-    assert save(client, assessment, "D1-YN", YES).status_code == 302
+    assert question_post(client, assessment, "D1-YN", YES).status_code == 302
     [stored] = AssessmentResult.objects.get(assessment=assessment).readiness
     assert "Needs a strategy." not in [unmet["why"] for unmet in stored["unmet"]]
 
@@ -251,7 +238,7 @@ def test_an_answer_whose_question_changed_type_is_not_carried_and_the_lead_is_to
     page = client.get(reverse("task-list", args=[started.pk])).content.decode()
     notice = page.split('id="not-carried"')[1].split("</div>")[0]
     assert "D1-TX Main barrier</a>: it was free text (not scored), and is now yes or no" in notice
-    assert save(client, started, "D1-TX", YES).status_code == 302
+    assert question_post(client, started, "D1-TX", YES).status_code == 302
     assert (
         'id="not-carried"'
         not in client.get(reverse("task-list", args=[started.pk])).content.decode()

@@ -14,7 +14,6 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from assessments.models import AssessmentStatus
-from assessments.services.answers import AnswerInput, response_save
 from frameworks.definition import ConditionDef, ShownWhenDef
 from frameworks.schema import read_framework_file
 from frameworks.services import framework_import
@@ -29,7 +28,7 @@ from interop.fhir import (
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,
-    answer_all,
+    answer_all_but_one_not_applicable,
     assessment_in,
     barriers_framework_definition,
     member,
@@ -127,15 +126,7 @@ def answered(db):
     trust = OrganisationFactory(ods_code="RA1")
     lead = member(trust, "digital_lead", "lead")
     assessment = assessment_in(trust, open_cycle(framework))
-    answer_all(assessment, lead, mandatory_only=False)
-    response_save(
-        assessment=assessment,
-        question=framework.questions.get(code="D1-PC"),
-        answer=AnswerInput(not_applicable=True),
-        comment="No training programme this year",
-        based_on_version=1,
-        user=lead,
-    )
+    answer_all_but_one_not_applicable(assessment, lead)
     return assessment
 
 

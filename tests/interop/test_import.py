@@ -21,7 +21,7 @@ from tests.api.conftest import client_for
 from tests.factories import (
     PASSWORD,
     OrganisationFactory,
-    answer_all,
+    answer_all_but_one_not_applicable,
     assessment_in,
     barriers_framework_definition,
     member,
@@ -48,15 +48,7 @@ def trusts():
     lead_b = member(trust_b, "digital_lead", "lead_b")
     board_b = member(trust_b, "board_member", "board_b")
     source = assessment_in(trust_a, open_cycle(framework, name="2025/26"))
-    answer_all(source, lead_a, mandatory_only=False)
-    response_save(
-        assessment=source,
-        question=framework.questions.get(code="D1-PC"),
-        answer=AnswerInput(not_applicable=True),
-        comment="No programme this year",
-        based_on_version=1,
-        user=lead_a,
-    )
+    answer_all_but_one_not_applicable(source, lead_a)
     source.status = AssessmentStatus.SIGNED_OFF
     source.submitted_at = source.signed_off_at = source.created_at
     source.save(update_fields=["status", "submitted_at", "signed_off_at"])
